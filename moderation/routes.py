@@ -1,0 +1,7 @@
+"""Named routes of the moderation package, mounted by the app factory."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+routes: list[BaseRoute] = []

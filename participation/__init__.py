@@ -1,0 +1,1 @@
+"""Inspraak: citizen participation and digital democracy for municipalities."""

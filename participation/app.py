@@ -1,0 +1,73 @@
+"""The app factory: settings, database, templates and mail wired to every package's routes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from participation import errors
+from participation import routes as participation_routes
+from participation.checks import Refused
+from participation.database import Database
+from participation.emails import AccountEmails
+from participation.features import feature_modules
+from participation.links import Links
+from participation.mail import Mailer
+from participation.middleware import (
+    BodyLimitMiddleware,
+    CSRFMiddleware,
+    SecurityHeadersMiddleware,
+    SessionCookieMiddleware,
+)
+from participation.ratelimit import RateLimited
+from participation.settings import Settings
+from participation.templating import Templates
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    db = Database(settings.database_url)
+    mailer = Mailer(settings)
+    links = Links(settings.secret_key)
+    AccountEmails(settings, db, mailer, links).subscribe(db.bus)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        db.dispose()
+
+    app = Starlette(
+        routes=[
+            *participation_routes.routes,
+            *(route for module in feature_modules("routes") for route in module.routes),
+            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        ],
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, settings=settings),
+            Middleware(BodyLimitMiddleware, settings=settings, error_page=errors.error_page),
+            Middleware(SessionCookieMiddleware, settings=settings),
+            Middleware(CSRFMiddleware, settings=settings, error_page=errors.error_page),
+        ],
+        exception_handlers={
+            HTTPException: errors.http_exception,
+            RateLimited: errors.rate_limited,
+            Refused: errors.refused,
+            Exception: errors.server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.templates = Templates(settings)
+    app.state.mailer = mailer
+    app.state.links = links
+    return app

@@ -1,0 +1,108 @@
+"""Who is asking: login sessions behind the cookie, and the checks on roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection
+
+from participation.context import request_context
+from participation.database import Database, utcnow
+from participation.models import LoginSession, Role, User, UserRole
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def database(connection: HTTPConnection) -> Database:
+    db: Database = connection.app.state.db
+    return db
+
+
+def current_user(connection: HTTPConnection) -> User | None:
+    """The logged-in user, or None for a visitor, an ended session or a tampered cookie."""
+    context = request_context(connection)
+    if context.user_loaded:
+        return context.user
+    context.user_loaded = True
+    token = context.new_session_token or context.session_token
+    if token is None or context.end_session:
+        return None
+    with database(connection).read() as session:
+        login = session.get(LoginSession, token_hash(token))
+        if login is None or login.expires_at <= utcnow():
+            return None
+        context.user = session.get(User, login.user_id)
+    return context.user
+
+
+def require_user(connection: HTTPConnection) -> User:
+    """The logged-in user; a visitor is sent to the login page first (see errors.py)."""
+    user = current_user(connection)
+    if user is None:
+        raise HTTPException(401)
+    return user
+
+
+def roles_of(session: Session, user_id: int) -> set[str]:
+    return set(session.exec(select(UserRole.role).where(UserRole.user_id == user_id)).all())
+
+
+def has_role(connection: HTTPConnection, role: Role) -> bool:
+    user = current_user(connection)
+    if user is None or user.id is None:
+        return False
+    context = request_context(connection)
+    if context.roles is None:
+        with database(connection).read() as session:
+            context.roles = roles_of(session, user.id)
+    return role.value in context.roles
+
+
+def require_role(connection: HTTPConnection, role: Role) -> User:
+    user = require_user(connection)
+    if not has_role(connection, role):
+        raise HTTPException(403)
+    return user
+
+
+def start_session(
+    connection: HTTPConnection, session: Session, user: User, lifetime: dt.timedelta
+) -> None:
+    """A fresh session id at every login, so a planted cookie is worth nothing (fixation)."""
+    assert user.id is not None
+    token = secrets.token_urlsafe(32)
+    user_agent = connection.headers.get("user-agent", "")[:200]
+    session.add(
+        LoginSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            expires_at=utcnow() + lifetime,
+            user_agent=user_agent,
+        )
+    )
+    context = request_context(connection)
+    context.new_session_token = token
+    context.user, context.user_loaded = user, True
+    context.new_language = user.language
+
+
+def end_session(connection: HTTPConnection, session: Session) -> None:
+    context = request_context(connection)
+    token = context.session_token
+    if token is not None:
+        session.execute(delete(LoginSession).where(LoginSession.token_hash == token_hash(token)))  # type: ignore[arg-type]
+    context.end_session = True
+    context.new_session_token = None
+    context.user, context.user_loaded = None, True
+
+
+def end_all_sessions(session: Session, user_id: int) -> None:
+    """Logout everywhere, password change, role revocation and bans all come down to this."""
+    session.execute(delete(LoginSession).where(LoginSession.user_id == user_id))  # type: ignore[arg-type]

@@ -1,0 +1,35 @@
+"""The shell's named routes: home, health, language, accounts, administration."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Route
+
+from participation import admin, api, pages, views
+
+GET_POST = ["GET", "POST"]
+
+routes: list[BaseRoute] = [
+    Route("/", pages.home, name="home"),
+    Route("/healthz", api.healthz, name="healthz"),
+    Route("/language", pages.switch_language, methods=["POST"], name="switch_language"),
+    Route("/register", views.register, methods=GET_POST, name="register"),
+    Route("/register/sent", views.register_sent, name="register_sent"),
+    Route("/verify/resend", views.resend_verification, methods=["POST"], name="resend_verification"),
+    Route("/verify/{token}", views.verify_email, name="verify_email"),
+    Route("/login", views.login, methods=GET_POST, name="login"),
+    Route("/logout", views.logout, methods=["POST"], name="logout"),
+    Route("/account", views.account, methods=GET_POST, name="account"),
+    Route("/account/password", views.change_password, methods=GET_POST, name="change_password"),
+    Route(
+        "/account/logout-everywhere",
+        views.logout_everywhere,
+        methods=["POST"],
+        name="logout_everywhere",
+    ),
+    Route("/password/forgot", views.forgot_password, methods=GET_POST, name="forgot_password"),
+    Route("/password/reset/{token}", views.reset_password, methods=GET_POST, name="reset_password"),
+    Route("/admin/users", admin.users, name="admin_users"),
+    Route(
+        "/admin/users/{user_id:int}/roles", admin.change_role, methods=["POST"], name="change_role"
+    ),
+]

@@ -1,0 +1,285 @@
+"""The one list of settings: it drives configuration, `inspraak settings` and the README table."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+LANGUAGES = ("nl", "fr", "en")
+
+
+class SettingsError(Exception):
+    """A setting has a value that Inspraak cannot use; the message names the setting."""
+
+
+def _text(raw: str) -> str:
+    return raw.strip()
+
+
+def _positive_int(raw: str) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"must be a whole number, got {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"must be 1 or more, got {value}")
+    return value
+
+
+def _database_url(raw: str) -> str:
+    if not raw.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
+        raise ValueError(f"must start with sqlite:// or postgresql://, got {raw!r}")
+    return raw
+
+
+def _broker_url(raw: str) -> str:
+    if not raw.startswith(("memory://", "postgresql://", "redis://")):
+        raise ValueError(f"must start with memory://, postgresql:// or redis://, got {raw!r}")
+    return raw
+
+
+def _http_url(raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise ValueError(f"must start with http:// or https://, got {raw!r}")
+    return raw.rstrip("/")
+
+
+def _smtp_url(raw: str) -> str:
+    if raw and not raw.startswith(("smtp://", "smtps://")):
+        raise ValueError(f"must be empty or start with smtp:// or smtps://, got {raw!r}")
+    return raw
+
+
+def _language(raw: str) -> str:
+    if raw not in LANGUAGES:
+        raise ValueError(f"must be one of {', '.join(LANGUAGES)}, got {raw!r}")
+    return raw
+
+
+def _time_zone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"must be a time zone such as Europe/Brussels, got {raw!r}") from None
+    return raw
+
+
+def _secret_key(raw: str) -> str:
+    if raw and len(raw) < 32:
+        raise ValueError("must be at least 32 characters long")
+    return raw
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    type: str
+    default: str
+    help: str
+    parse: Callable[[str], Any]
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "database_url",
+        "INSPRAAK_DATABASE_URL",
+        "url",
+        "sqlite:///var/inspraak.db",
+        "Database: SQLite file, or postgresql://user:password@host/name.",
+        _database_url,
+        secret=True,
+    ),
+    Setting(
+        "secret_key",
+        "INSPRAAK_SECRET_KEY",
+        "text",
+        "",
+        "Signs cookies and links; at least 32 characters. Empty: generated into var/secret_key.",
+        _secret_key,
+        secret=True,
+    ),
+    Setting(
+        "broker_url",
+        "INSPRAAK_BROKER_URL",
+        "url",
+        "memory://",
+        "Live event broker: memory:// (one process), postgresql:// or redis:// for several.",
+        _broker_url,
+        secret=True,
+    ),
+    Setting(
+        "base_url",
+        "INSPRAAK_BASE_URL",
+        "url",
+        "http://127.0.0.1:8000",
+        "Public address of the site, used in emails and to check the Origin of requests.",
+        _http_url,
+    ),
+    Setting(
+        "default_language",
+        "INSPRAAK_DEFAULT_LANGUAGE",
+        "nl | fr | en",
+        "nl",
+        "Language for visitors who have not chosen one and whose browser asks for none we have.",
+        _language,
+    ),
+    Setting(
+        "time_zone",
+        "INSPRAAK_TIME_ZONE",
+        "time zone",
+        "Europe/Brussels",
+        "Time zone in which times are shown and form times without an offset are read.",
+        _time_zone,
+    ),
+    Setting(
+        "municipality_name",
+        "INSPRAAK_MUNICIPALITY_NAME",
+        "text",
+        "Demostad",
+        "Name of the municipality, shown in the header and in emails.",
+        _text,
+    ),
+    Setting(
+        "var_dir",
+        "INSPRAAK_VAR_DIR",
+        "path",
+        "var",
+        "Folder for the SQLite database, the generated secret key and the mail outbox.",
+        _text,
+    ),
+    Setting(
+        "smtp_url",
+        "INSPRAAK_SMTP_URL",
+        "url",
+        "",
+        "Mail server, smtp://user:password@host:587 (STARTTLS) or smtps://. "
+        "Empty: mail is written to var/outbox/.",
+        _smtp_url,
+        secret=True,
+    ),
+    Setting(
+        "mail_from",
+        "INSPRAAK_MAIL_FROM",
+        "text",
+        "Inspraak <noreply@localhost>",
+        "Sender address of the emails Inspraak sends.",
+        _text,
+    ),
+    Setting(
+        "max_request_bytes",
+        "INSPRAAK_MAX_REQUEST_BYTES",
+        "integer",
+        str(20 * 1024 * 1024),
+        "Largest request body accepted; larger requests get 413.",
+        _positive_int,
+    ),
+    Setting(
+        "session_days",
+        "INSPRAAK_SESSION_DAYS",
+        "integer",
+        "30",
+        "Days a login lasts before the user must log in again.",
+        _positive_int,
+    ),
+    Setting(
+        "live_max_connections_per_ip",
+        "INSPRAAK_LIVE_MAX_CONNECTIONS_PER_IP",
+        "integer",
+        "20",
+        "Live websocket connections allowed from one address at once.",
+        _positive_int,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    broker_url: str
+    base_url: str
+    default_language: str
+    time_zone: str
+    municipality_name: str
+    var_dir: str
+    smtp_url: str
+    mail_from: str
+    max_request_bytes: int
+    session_days: int
+    live_max_connections_per_ip: int
+
+    @property
+    def var_path(self) -> Path:
+        return Path(self.var_dir)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read every setting from the environment; raise SettingsError naming a bad one."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for setting in SETTINGS:
+            raw = environ.get(setting.env, setting.default)
+            try:
+                values[setting.name] = setting.parse(raw)
+            except ValueError as error:
+                raise SettingsError(f"{setting.env}: {error}") from None
+        settings = cls(**values)
+        if not settings.secret_key:
+            settings = cls(**{**values, "secret_key": _stored_secret_key(settings.var_path)})
+        return settings
+
+    def shown(self) -> list[tuple[Setting, str]]:
+        """Each setting with its current value, secrets masked."""
+        return [(s, _mask(s, str(getattr(self, s.name)))) for s in SETTINGS]
+
+
+def _mask(setting: Setting, value: str) -> str:
+    if not setting.secret or not value:
+        return value
+    if "://" in value:
+        scheme, rest = value.split("://", 1)
+        if "@" in rest:
+            return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+        return value
+    return "***"
+
+
+def _stored_secret_key(var_path: Path) -> str:
+    """Read the generated key, creating it once; linking a full file keeps workers on one key."""
+    path = var_path / "secret_key"
+    var_path.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        draft = var_path / f".secret_key.{secrets.token_hex(8)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
+def markdown_table() -> str:
+    """The settings table that README.md carries (a test keeps the two equal)."""
+    lines = ["| Variable | Type | Default | What it does |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS:
+        default = f"`{s.default}`" if s.default else "(empty)"
+        lines.append(f"| `{s.env}` | {s.type} | {default} | {s.help} |")
+    return "\n".join(lines)
+
+
+assert [f.name for f in fields(Settings)] == [s.name for s in SETTINGS]

@@ -1,0 +1,86 @@
+"""Jinja2 set up once: autoescaping, translations, and what every page needs to know."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from participation import auth
+from participation.context import request_context
+from participation.i18n import LANGUAGE_NAMES, format_datetime, gettext, ngettext
+from participation.middleware import csrf_token
+from participation.models import ROLE_VALUES, Role, role_label
+from participation.settings import Settings
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+class Templates:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATE_DIR),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            auto_reload=False,
+        )
+        self.env.policies["ext.i18n.trimmed"] = True
+        self.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+        self.env.filters["datetime"] = self._format_datetime
+        self.env.globals.update(
+            municipality_name=settings.municipality_name,
+            language_names=LANGUAGE_NAMES,
+            Role=Role,
+            role_values=ROLE_VALUES,
+            role_label=role_label,
+        )
+
+    def _format_datetime(self, value: dt.datetime, fmt: str = "medium") -> str:
+        return format_datetime(value, self.settings.zone, fmt)
+
+    def page_context(self, request: Request) -> dict[str, Any]:
+        context = request_context(request)
+        flashes = list(context.flashes_in)
+        context.flashes_shown = True
+        # A visitor's first page sets the cookie its forms' CSRF token is bound to.
+        context.cookie_needed = not context.has_cookie
+        return {
+            "request": request,
+            "user": auth.current_user(request),
+            "has_role": lambda role: auth.has_role(request, role),
+            "csrf_token": csrf_token(self.settings.secret_key, context.csrf_subject),
+            "language": context.language,
+            "flashes": flashes,
+            "url": lambda name, **params: str(request.app.url_path_for(name, **params)),
+            "current_path": request.url.path,
+        }
+
+    def render(
+        self,
+        request: Request,
+        name: str,
+        values: dict[str, Any] | None = None,
+        status_code: int = 200,
+        headers: dict[str, str] | None = None,
+    ) -> HTMLResponse:
+        context = self.page_context(request)
+        context.update(values or {})
+        html = self.env.get_template(name).render(context)
+        return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def render(
+    request: Request,
+    name: str,
+    values: dict[str, Any] | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    templates: Templates = request.app.state.templates
+    return templates.render(request, name, values, status_code, headers)

@@ -1,0 +1,39 @@
+"""Small helpers every package's views use: the parsed form, redirects, the client address."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from participation.context import request_context
+from participation.forms import Form
+
+
+def form_of(request: Request) -> Form:
+    """The submitted form (parsed once by the CSRF middleware), ready for validation."""
+    return Form(request_context(request).form)
+
+
+def see_other(url: str) -> RedirectResponse:
+    """The answer to a successful POST: go and GET the result."""
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """Only a path on this site; never another host (an open redirect helps phishing)."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return default
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc or any(ch in value for ch in "\r\n\t"):
+        return default
+    return value
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"

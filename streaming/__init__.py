@@ -1,0 +1,1 @@
+"""Live council sessions: event log, brokers, websockets, chair console."""

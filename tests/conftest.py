@@ -1,0 +1,130 @@
+"""Fixtures: a real database per test (SQLite file, and PostgreSQL when TEST_DATABASE_URL is
+set), the real app behind Starlette's TestClient, and the mail outbox."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import SQLModel
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from participation.app import create_app
+from participation.database import Database, make_engine
+from participation.migrate import upgrade
+from participation.settings import Settings
+from tests.helpers import Browser, Outbox
+
+STRICT = os.environ.get("INSPRAAK_TEST_STRICT") == "1"
+TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-inspraak-0123456789"
+
+
+def unavailable(reason: str) -> None:
+    """Skip with the reason, or fail when CI demands that every part really runs."""
+    if STRICT:
+        pytest.fail(f"{reason} (INSPRAAK_TEST_STRICT=1 demands it)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test copies, so migrations run once per session."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgresql_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url:
+        unavailable("PostgreSQL tests need TEST_DATABASE_URL")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(url)
+    return url
+
+
+def _truncate_postgresql(url: str) -> None:
+    engine = make_engine(url)
+    names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """Each database-facing test runs on a fresh SQLite file and again on PostgreSQL."""
+    if request.param == "sqlite":
+        path = tmp_path / "inspraak.db"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    url: str = request.getfixturevalue("postgresql_url")
+    yield url
+    _truncate_postgresql(url)
+
+
+def make_settings(database_url: str, var_dir: Path, **overrides: str) -> Settings:
+    environ = {
+        "INSPRAAK_DATABASE_URL": database_url,
+        "INSPRAAK_VAR_DIR": str(var_dir),
+        "INSPRAAK_SECRET_KEY": TEST_SECRET_KEY,
+        "INSPRAAK_BASE_URL": "http://testserver",
+        **overrides,
+    }
+    return Settings.from_env(environ)
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return make_settings(database_url, tmp_path / "var")
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    database = Database(settings.database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings) -> Starlette:
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: Starlette) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def browser(client: TestClient) -> Browser:
+    return Browser(client)
+
+
+@pytest.fixture
+def outbox(settings: Settings) -> Outbox:
+    return Outbox(settings.var_path / "outbox")
+
+
+@pytest.fixture
+def client_pair(app: Starlette) -> Iterator[tuple[Browser, Browser]]:
+    """Two browsers (say, a phone and a laptop) on the same server."""
+    with (
+        TestClient(app, follow_redirects=False) as first,
+        TestClient(app, follow_redirects=False) as second,
+    ):
+        yield Browser(first), Browser(second)

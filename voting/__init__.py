@@ -1,0 +1,1 @@
+"""Councils, meetings, agenda items, council votes and advisory votes."""

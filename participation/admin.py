@@ -72,4 +72,3 @@ def change_role(request: Request) -> Response:
     )
     flash(request, "success", message % {"name": name, "role": role_label(change.role)})
     return see_other("/admin/users?" + urlencode({"q": form.data.get("q", "")}))
-

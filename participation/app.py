@@ -53,8 +53,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, settings=settings),
-            Middleware(BodyLimitMiddleware, settings=settings, error_page=errors.error_page),
             Middleware(SessionCookieMiddleware, settings=settings),
+            Middleware(BodyLimitMiddleware, settings=settings, error_page=errors.error_page),
             Middleware(CSRFMiddleware, settings=settings, error_page=errors.error_page),
         ],
         exception_handlers={

@@ -99,7 +99,7 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> None:
     name = form.text("display_name", max_length=80)
     form.new_password("password", personal=(email, name))
     for field, message in form.errors.items():
-        raise CommandError(f"{ {'display_name': 'name'}.get(field, field)}: {message}")
+        raise CommandError(f"{ {'display_name': 'name'}.get(field, field) }: {message}")
     unknown = [role for role in args.roles if role not in ROLE_VALUES]
     if unknown:
         raise CommandError(f"unknown role {unknown[0]!r}; roles are {', '.join(ROLE_VALUES)}")
@@ -110,7 +110,11 @@ def _create_user(args: argparse.Namespace, settings: Settings) -> None:
                 raise CommandError(f"an account with the email {email} already exists")
             roles = tuple(Role(role) for role in args.roles)
             user = do_create_user(
-                session, email=email, display_name=name, password=password, roles=roles,
+                session,
+                email=email,
+                display_name=name,
+                password=password,
+                roles=roles,
                 verified=True,
             )
             user_id = user.id

@@ -9,9 +9,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
-from participation.context import SCOPE_KEY, request_context
-
 from participation.checks import Refused
+from participation.context import SCOPE_KEY, request_context
 from participation.i18n import N_, gettext
 from participation.middleware import CSRF_FIELD
 from participation.ratelimit import RateLimited
@@ -84,7 +83,9 @@ def error_page(request: Request, status_code: int, reason: str = "") -> Response
         kept = [
             value
             for key, value in request_context(request).form.multi_items()
-            if isinstance(value, str) and value.strip() and "password" not in key
+            if isinstance(value, str)
+            and value.strip()
+            and "password" not in key
             and key != CSRF_FIELD
         ]
     return render(

@@ -98,9 +98,7 @@ def _clean_text(value: str, *, multiline: bool) -> str:
     """Drop control characters (keeping line breaks in long text) and normalise to NFC."""
     allowed = {"\n", "\t"} if multiline else set()
     value = value.replace("\r\n", "\n")
-    value = "".join(
-        ch for ch in value if ch in allowed or unicodedata.category(ch)[0] != "C"
-    )
+    value = "".join(ch for ch in value if ch in allowed or unicodedata.category(ch)[0] != "C")
     return unicodedata.normalize("NFC", value)
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from participation.models import UsedLink
 
 VERIFY_EMAIL = "verify-email"
-RESET_PASSWORD = "reset-password"
+RESET_PASSWORD = "reset-password"  # noqa: S105 - a link purpose, not a password
 MAX_AGE = {VERIFY_EMAIL: 3 * 24 * 3600, RESET_PASSWORD: 3600}
 
 

@@ -1,4 +1,4 @@
-"""The middleware stack, outermost first: security headers, body limit, cookies, language, CSRF.
+"""The middleware stack, outermost first: security headers, cookies and language, body limit, CSRF.
 
 Each is plain ASGI so that the language context variable reaches the views.
 """
@@ -256,4 +256,3 @@ class CSRFMiddleware:
             return False
         expected = csrf_token(self.secret_key, context.csrf_subject)
         return hmac.compare_digest(given, expected)
-

@@ -65,4 +65,3 @@ def hit(session: Session, rule: RateLimit, subject: str, now: float | None = Non
 def check_and_hit(session: Session, rule: RateLimit, subject: str) -> None:
     check(session, rule, subject)
     hit(session, rule, subject)
-

@@ -14,7 +14,9 @@ routes: list[BaseRoute] = [
     Route("/language", pages.switch_language, methods=["POST"], name="switch_language"),
     Route("/register", views.register, methods=GET_POST, name="register"),
     Route("/register/sent", views.register_sent, name="register_sent"),
-    Route("/verify/resend", views.resend_verification, methods=["POST"], name="resend_verification"),
+    Route(
+        "/verify/resend", views.resend_verification, methods=["POST"], name="resend_verification"
+    ),
     Route("/verify/{token}", views.verify_email, name="verify_email"),
     Route("/login", views.login, methods=GET_POST, name="login"),
     Route("/logout", views.logout, methods=["POST"], name="logout"),

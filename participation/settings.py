@@ -125,7 +125,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "default_language",
         "INSPRAAK_DEFAULT_LANGUAGE",
-        "nl | fr | en",
+        "nl, fr or en",
         "nl",
         "Language for visitors who have not chosen one and whose browser asks for none we have.",
         _language,

@@ -210,7 +210,9 @@ def forgot_password(request: Request) -> Response:
     flash(
         request,
         "info",
-        gettext("If an account uses this address, we have sent it a link to choose a new password."),
+        gettext(
+            "If an account uses this address, we have sent it a link to choose a new password."
+        ),
     )
     return see_other("/login")
 

@@ -78,7 +78,11 @@ def create_user(
 ) -> User:
     with db.write() as session:
         return do_create_user(
-            session, email=email, display_name=name, password=password, roles=roles,
+            session,
+            email=email,
+            display_name=name,
+            password=password,
+            roles=roles,
             verified=verified,
         )
 
@@ -92,9 +96,7 @@ class Outbox:
     def messages(self) -> list[Message]:
         if not self.path.exists():
             return []
-        return [
-            email.message_from_bytes(p.read_bytes()) for p in sorted(self.path.glob("*.eml"))
-        ]
+        return [email.message_from_bytes(p.read_bytes()) for p in sorted(self.path.glob("*.eml"))]
 
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages() if m["To"] == address]

@@ -184,7 +184,9 @@ def test_tampered_cookie_counts_as_logged_out(browser: Browser, db: Database) ->
     assert browser.get("/account").status_code == 303
 
 
-def test_logout_everywhere_ends_other_devices(client_pair: tuple[Browser, Browser], db: Database) -> None:
+def test_logout_everywhere_ends_other_devices(
+    client_pair: tuple[Browser, Browser], db: Database
+) -> None:
     phone, laptop = client_pair
     create_user(db)
     phone.login("ann@example.be")
@@ -218,9 +220,12 @@ def test_password_change_keeps_this_device_and_ends_the_others(
     assert laptop.get("/account").status_code == 303
     assert outbox.to("ann@example.be")
     laptop.get("/login")
-    assert laptop.post(
-        "/login", {"email": "ann@example.be", "password": "a brand new passphrase"}
-    ).status_code == 303
+    assert (
+        laptop.post(
+            "/login", {"email": "ann@example.be", "password": "a brand new passphrase"}
+        ).status_code
+        == 303
+    )
 
 
 def test_password_reset_by_email(browser: Browser, db: Database, outbox: Outbox) -> None:

@@ -1,0 +1,98 @@
+"""A small HTTP/1.1 keep-alive client on asyncio streams, and a closed-loop load generator."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from time import perf_counter
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> list[str]:
+        return [value for key, value in self.headers if key == name.lower()]
+
+
+class Connection:
+    """One keep-alive connection to 127.0.0.1; requests on it go one after the other."""
+
+    def __init__(self, port: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        self.port = port
+        self.reader = reader
+        self.writer = writer
+
+    @classmethod
+    async def open(cls, port: int) -> Connection:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        return cls(port, reader, writer)
+
+    async def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes = b""
+    ) -> Reply:
+        lines = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}"]
+        lines += [f"{key}: {value}" for key, value in (headers or {}).items()]
+        if body or method == "POST":
+            lines.append(f"Content-Length: {len(body)}")
+        self.writer.write("\r\n".join(lines).encode("latin-1") + b"\r\n\r\n" + body)
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+        status_line, *header_lines = head.rstrip("\r\n").split("\r\n")
+        pairs = [line.split(":", 1) for line in header_lines]
+        reply_headers = [(key.strip().lower(), value.strip()) for key, value in pairs]
+        lengths = [int(value) for key, value in reply_headers if key == "content-length"]
+        if not lengths:
+            raise RuntimeError(f"{method} {path}: reply without Content-Length")
+        content = await self.reader.readexactly(lengths[0])
+        return Reply(int(status_line.split()[1]), reply_headers, content)
+
+    async def close(self) -> None:
+        self.writer.close()
+        await self.writer.wait_closed()
+
+
+@dataclass
+class Sample:
+    """Requests completed over some wall-clock time, and the latency of each (seconds)."""
+
+    elapsed: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    def percentile_ms(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return 1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    def add(self, other: Sample) -> None:
+        self.elapsed += other.elapsed
+        self.latencies += other.latencies
+
+
+async def load(
+    port: int, path: str, headers: dict[str, str], connections: int, seconds: float, limit: int
+) -> Sample:
+    """Keep `connections` clients busy with GET `path` for `seconds` or `limit` requests."""
+    pool = await asyncio.gather(*(Connection.open(port) for _ in range(connections)))
+    sample = Sample()
+    start = perf_counter()
+    deadline = start + seconds
+
+    async def client(connection: Connection) -> None:
+        while perf_counter() < deadline and len(sample.latencies) < limit:
+            sent = perf_counter()
+            reply = await connection.request("GET", path, headers)
+            sample.latencies.append(perf_counter() - sent)
+            if reply.status != 200:
+                raise RuntimeError(f"GET {path} on port {port} gave {reply.status}")
+
+    try:
+        await asyncio.gather(*(client(connection) for connection in pool))
+        sample.elapsed = perf_counter() - start
+    finally:
+        await asyncio.gather(*(connection.close() for connection in pool))
+    return sample

@@ -1,0 +1,318 @@
+"""Browser fixtures: the real server in a subprocess, Chromium driven by Playwright, axe-core.
+
+The server is the one `inspraak serve` runs (uvicorn with the app factory) on a free port, with
+its own migrated SQLite file and var/ folder. Pages use Playwright's sync API; each test gets a
+fresh browser context, so no cookie leaks from one test to the next.
+"""
+
+from __future__ import annotations
+
+import email
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+
+from participation.database import Database
+from tests.conftest import TEST_SECRET_KEY, unavailable
+from tests.helpers import create_user
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+AXE_PATH = REPO_ROOT / "static" / "vendor" / "axe.min.js"
+AXE_URL = "/static/vendor/axe.min.js"
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
+
+# Without the networking switches Chromium stalls on a closed network, waiting for Google.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 800}
+# A Flemish visitor: the app picks Dutch, its default, from the Accept-Language header.
+LOCALE = "nl-BE"
+STARTUP_SECONDS = 20.0
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    base_url: str
+    var_dir: Path
+    database_url: str
+    env: dict[str, str]
+    log_path: Path
+
+    @property
+    def outbox(self) -> Path:
+        return self.var_dir / "outbox"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _healthy(port: int) -> bool:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        connection.close()
+
+
+def server_env(database_url: str, var_dir: Path, base_url: str) -> dict[str, str]:
+    """This environment, without any INSPRAAK_ setting of the developer's, plus the server's."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("INSPRAAK_")}
+    env.update(
+        INSPRAAK_DATABASE_URL=database_url,
+        INSPRAAK_VAR_DIR=str(var_dir),
+        INSPRAAK_SECRET_KEY=TEST_SECRET_KEY,
+        INSPRAAK_BASE_URL=base_url,
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        unavailable("browser tests need Chromium (the chromium package) on the PATH")
+    assert path is not None
+    return path
+
+
+@pytest.fixture(scope="module")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[LiveServer]:
+    """The real server in a subprocess; tests in a module share it and use distinct emails."""
+    root = tmp_path_factory.mktemp("live")
+    database_path = root / "inspraak.db"
+    shutil.copy(sqlite_template, database_path)
+    database_url = f"sqlite:///{database_path}"
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    env = server_env(database_url, root / "var", base_url)
+    log_path = root / "server.log"
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "participation.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    server = LiveServer(base_url, root / "var", database_url, env, log_path)
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _healthy(port):
+            if process.poll() is not None:
+                pytest.fail(f"the server exited with {process.returncode}:\n{server.log()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"the server did not answer /healthz in {STARTUP_SECONDS} s:\n"
+                            f"{server.log()}")
+            time.sleep(0.1)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright: Playwright, chromium_path: str) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=chromium_path, args=list(CHROMIUM_ARGS))
+    yield browser
+    browser.close()
+
+
+NewContext = Callable[..., BrowserContext]
+
+
+@pytest.fixture
+def new_context(chromium: Browser, live_server: LiveServer) -> Iterator[NewContext]:
+    """Open a browser context on the live server (Dutch, 1280x800 unless told otherwise)."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options: Any) -> BrowserContext:
+        settings: dict[str, Any] = {
+            "base_url": live_server.base_url,
+            "viewport": DESKTOP,
+            "locale": LOCALE,
+            **options,
+        }
+        context = chromium.new_context(**settings)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context: NewContext) -> Page:
+    return new_context().new_page()
+
+
+# --- axe-core ---------------------------------------------------------------------------------
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """Run axe-core on the page as it is now; return its violations.
+
+    axe is loaded from the app's own /static/vendor/, so the page's Content-Security-Policy
+    (script-src 'self') lets it run and the tests see pages with their real CSP; an inline
+    script from `add_script_tag(path=...)` would be refused by that policy.
+    """
+    if not AXE_PATH.exists():
+        unavailable(f"{AXE_PATH} is missing: run `make install`")
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.add_script_tag(url=AXE_URL)
+    results: dict[str, Any] = page.evaluate(
+        """tags => axe.run(document, {
+            runOnly: {type: "tag", values: tags},
+            resultTypes: ["violations"],
+        })""",
+        list(AXE_TAGS),
+    )
+    violations: list[dict[str, Any]] = results["violations"]
+    return violations
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    """One paragraph per rule: id, impact, what to do, and where, so a human can fix it."""
+    lines: list[str] = []
+    for violation in violations:
+        lines.append(
+            f"{violation['id']} ({violation.get('impact')}): {violation['help']} "
+            f"<{violation.get('helpUrl', '')}>"
+        )
+        for node in violation["nodes"]:
+            target = " ".join(str(part) for part in node["target"])
+            lines.append(f"    at {target}: {node.get('html', '')}")
+            summary = str(node.get("failureSummary", "")).replace("\n", "\n        ")
+            if summary:
+                lines.append(f"        {summary}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page) -> None:
+    violations = axe_violations(page)
+    assert not violations, (
+        f"axe-core found {len(violations)} violation(s) on {page.url}:\n"
+        + describe_violations(violations)
+    )
+
+
+# --- the mail outbox --------------------------------------------------------------------------
+
+
+def outbox_messages(server: LiveServer, address: str) -> list[Message]:
+    """The messages written to the outbox for `address`, oldest first."""
+    if not server.outbox.exists():
+        return []
+    messages = [email.message_from_bytes(p.read_bytes()) for p in sorted(server.outbox.glob("*.eml"))]
+    return [m for m in messages if m["To"] == address]
+
+
+def latest_link(server: LiveServer, address: str, path_prefix: str = "/verify/") -> str:
+    """The full URL of the last link to `path_prefix` mailed to `address`.
+
+    Mail is written after the transaction commits, before the response; the short wait only
+    guards against a slow disk.
+    """
+    pattern = re.compile(rf"{re.escape(server.base_url)}{re.escape(path_prefix)}\S+")
+    deadline = time.monotonic() + 5
+    while True:
+        for message in reversed(outbox_messages(server, address)):
+            body = message.get_payload(decode=True)
+            assert isinstance(body, bytes)
+            found = pattern.search(body.decode(message.get_content_charset() or "utf-8"))
+            if found:
+                return found.group(0)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {path_prefix} link mailed to {address} in {server.outbox}")
+        time.sleep(0.1)
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+def create_account(server: LiveServer, address: str, name: str, password: str) -> None:
+    """A verified resident, written straight into the server's database (the fast way)."""
+    db = Database(server.database_url)
+    try:
+        create_user(db, email=address, name=name, password=password)
+    finally:
+        db.dispose()
+
+
+def create_account_with_cli(server: LiveServer, address: str, name: str, password: str) -> None:
+    """A verified account made with `inspraak users create`, as an administrator would."""
+    command = [
+        sys.executable,
+        "-m",
+        "participation.cli",
+        "users",
+        "create",
+        "--email",
+        address,
+        "--name",
+        name,
+        "--password-stdin",
+    ]
+    done = subprocess.run(
+        command,
+        cwd=REPO_ROOT,
+        env=server.env,
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, f"inspraak users create failed:\n{done.stdout}{done.stderr}"

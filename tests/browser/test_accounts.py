@@ -1,0 +1,239 @@
+"""Accounts in a real browser: register, confirm, log in and out, language, keyboard, no JS,
+and axe-core on the account pages at phone and desktop widths."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    LiveServer,
+    NewContext,
+    assert_accessible,
+    create_account,
+    latest_link,
+)
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = [pytest.param(PHONE, id="360px"), pytest.param(DESKTOP, id="1280px")]
+
+
+def nav(page: Page) -> Any:
+    return page.get_by_role("navigation", name="Hoofdmenu")
+
+
+def register(page: Page, name: str, address: str, password: str = PASSWORD) -> None:
+    page.goto("/register")
+    page.get_by_label("Naam die anderen zien").fill(name)
+    page.get_by_label("E-mailadres", exact=True).fill(address)
+    page.get_by_label("Wachtwoord", exact=True).fill(password)
+    page.get_by_role("button", name="Mijn account aanmaken").click()
+    expect(page).to_have_url(re.compile(r"/register/sent$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kijk in je mailbox")
+
+
+def log_in(page: Page, address: str, password: str = PASSWORD) -> None:
+    page.goto("/login")
+    page.get_by_label("E-mailadres", exact=True).fill(address)
+    page.get_by_label("Wachtwoord", exact=True).fill(password)
+    page.get_by_role("main").get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_text("Je bent aangemeld.")).to_be_visible()
+    expect(nav(page).get_by_role("link", name="Mijn account")).to_be_visible()
+
+
+def test_register_verify_log_in_and_out(page: Page, live_server: LiveServer) -> None:
+    address = "flow@example.be"
+    register(page, "Fien", address)
+
+    page.goto(latest_link(live_server, address))
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.locator(".flash")).to_have_text("Je e-mailadres is bevestigd. Welkom!")
+
+    page.get_by_label("E-mailadres", exact=True).fill(address)
+    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Aanmelden").click()
+    expect(page.locator(".flash")).to_have_text("Je bent aangemeld.")
+    expect(nav(page).get_by_role("link", name="Mijn account")).to_be_visible()
+    expect(nav(page).get_by_role("link", name="Aanmelden")).to_have_count(0)
+
+    nav(page).get_by_role("link", name="Mijn account").click()
+    expect(page.get_by_text(f"Je bent aangemeld als {address}.")).to_be_visible()
+
+    nav(page).get_by_role("button", name="Afmelden").click()
+    expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.locator(".flash")).to_have_text("Je bent afgemeld.")
+    expect(nav(page).get_by_role("link", name="Aanmelden")).to_be_visible()
+    expect(nav(page).get_by_role("link", name="Mijn account")).to_have_count(0)
+
+
+def test_wrong_password_keeps_the_email_and_says_why(page: Page, live_server: LiveServer) -> None:
+    address = "wrong@example.be"
+    create_account(live_server, address, "Wout", PASSWORD)
+    page.goto("/login")
+    page.get_by_label("E-mailadres", exact=True).fill(address)
+    page.get_by_label("Wachtwoord", exact=True).fill("not the right password")
+    page.get_by_role("main").get_by_role("button", name="Aanmelden").click()
+
+    expect(page.get_by_role("alert")).to_contain_text("Verbeter het volgende")
+    password = page.get_by_label("Wachtwoord", exact=True)
+    expect(password).to_have_attribute("aria-invalid", "true")
+    expect(password).to_have_value("")
+    expect(page.get_by_label("E-mailadres", exact=True)).to_have_value(address)
+    expect(nav(page).get_by_role("link", name="Aanmelden")).to_be_visible()
+
+
+def test_language_switch(page: Page) -> None:
+    page.goto("/login")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    switch = page.get_by_role("group", name="Taal")
+    expect(switch.get_by_role("button", name="Nederlands")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+
+    switch.get_by_role("button", name="Français").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    french_nav = page.get_by_role("navigation", name="Menu principal")
+    expect(french_nav.get_by_role("link", name="Se connecter")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Se connecter")
+    expect(page.get_by_role("button", name="Français")).to_have_attribute("aria-pressed", "true")
+
+    page.get_by_role("group", name="Langue").get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    english_nav = page.get_by_role("navigation", name="Main menu")
+    expect(english_nav.get_by_role("link", name="Log in")).to_be_visible()
+
+    # The choice is remembered on the next page.
+    page.goto("/register")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Create an account")
+
+
+def focused(page: Page) -> dict[str, str]:
+    """What has the keyboard focus: its tag, id, name, href and text."""
+    found: dict[str, str] = page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            return {
+                tag: el ? el.tagName.toLowerCase() : "",
+                id: (el && el.id) || "",
+                name: (el && el.getAttribute("name")) || "",
+                href: (el && el.getAttribute("href")) || "",
+                text: el ? el.textContent.trim() : "",
+                outline: el ? getComputedStyle(el).outlineStyle : "",
+            };
+        }"""
+    )
+    return found
+
+
+def tab_to(page: Page, element_id: str, most: int = 20) -> int:
+    """Press Tab until the element with `element_id` has the focus; return how many presses."""
+    for presses in range(1, most + 1):
+        page.keyboard.press("Tab")
+        if focused(page)["id"] == element_id:
+            return presses
+    raise AssertionError(f"#{element_id} not reached in {most} Tabs; focus is on {focused(page)}")
+
+
+def test_log_in_with_the_keyboard_only(page: Page, live_server: LiveServer) -> None:
+    address = "keys@example.be"
+    create_account(live_server, address, "Kees", PASSWORD)
+    page.goto("/login")
+
+    page.keyboard.press("Tab")
+    skip = focused(page)
+    assert (skip["href"], skip["text"]) == ("#main", "Ga naar de hoofdinhoud"), skip
+    assert skip["outline"] != "none", "the focused skip link shows no focus outline"
+    expect(page.get_by_role("link", name="Ga naar de hoofdinhoud")).to_be_in_viewport()
+
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "main", "the skip link does not move the focus to <main>"
+    assert tab_to(page, "field-email") == 1, "the email field is not the first stop in <main>"
+    assert focused(page)["outline"] != "none", "the focused field shows no focus outline"
+    page.keyboard.type(address)
+    assert tab_to(page, "field-password") == 1
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".flash")).to_have_text("Je bent aangemeld.")
+    expect(nav(page).get_by_role("link", name="Mijn account")).to_be_visible()
+
+
+def test_register_and_log_in_without_javascript(
+    new_context: NewContext, live_server: LiveServer
+) -> None:
+    page = new_context(java_script_enabled=False).new_page()
+    address = "nojs@example.be"
+    register(page, "Noor", address)
+    page.goto(latest_link(live_server, address))
+    expect(page.locator(".flash")).to_have_text("Je e-mailadres is bevestigd. Welkom!")
+    log_in(page, address)
+    nav(page).get_by_role("button", name="Afmelden").click()
+    expect(nav(page).get_by_role("link", name="Aanmelden")).to_be_visible()
+
+
+WIDER_THAN_VIEWPORT = """width => [...document.body.querySelectorAll("*")]
+    .filter(el => el.getBoundingClientRect().right > width + 0.5)
+    .map(el => {
+        const classes = el.classList.length ? "." + [...el.classList].join(".") : "";
+        const right = Math.round(el.getBoundingClientRect().right);
+        return `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${classes} (right ${right})`;
+    })"""
+
+
+def assert_fits(page: Page, width: int) -> None:
+    """No horizontal scrollbar: the page is no wider than the viewport (WCAG 1.4.10 Reflow)."""
+    scroll_width: int = page.evaluate("() => document.documentElement.scrollWidth")
+    if scroll_width > width:
+        wide: list[str] = page.evaluate(WIDER_THAN_VIEWPORT, width)
+        raise AssertionError(
+            f"{page.url} scrolls sideways at {width} px (scrollWidth {scroll_width} px); "
+            f"elements past the right edge: {', '.join(wide)}"
+        )
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("path", ["/", "/login", "/register"])
+def test_public_pages_are_accessible(
+    new_context: NewContext, path: str, viewport: dict[str, int]
+) -> None:
+    page = new_context(viewport=viewport).new_page()
+    page.goto(path)
+    assert_accessible(page)
+    assert_fits(page, viewport["width"])
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("path", ["/login", "/register"])
+def test_forms_with_errors_are_accessible(
+    new_context: NewContext, path: str, viewport: dict[str, int]
+) -> None:
+    page = new_context(viewport=viewport).new_page()
+    page.goto(path)
+    page.get_by_role("main").locator("form button[type=submit]").click()
+    expect(page.get_by_role("alert")).to_contain_text("Verbeter het volgende")
+    expect(page.get_by_text("Dit veld is verplicht.").first).to_be_visible()
+    assert_accessible(page)
+    assert_fits(page, viewport["width"])
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_account_page_is_accessible(
+    new_context: NewContext, live_server: LiveServer, viewport: dict[str, int]
+) -> None:
+    address = f"axe-{viewport['width']}@example.be"
+    create_account(live_server, address, "Axel", PASSWORD)
+    page = new_context(viewport=viewport).new_page()
+    log_in(page, address)
+    page.goto("/account")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
+    assert_accessible(page)
+    assert_fits(page, viewport["width"])

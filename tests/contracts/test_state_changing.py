@@ -1,0 +1,66 @@
+"""Every state-changing endpoint refuses a missing CSRF token, a visitor and the wrong role.
+
+A new POST route fails `test_every_post_route_is_covered` until it is added here.
+"""
+
+from __future__ import annotations
+
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from participation.database import Database
+from participation.models import Role
+from tests.helpers import Browser, create_user
+
+# path -> (needs a logged-in user, role needed or None)
+POST_ROUTES: dict[str, tuple[bool, Role | None]] = {
+    "/language": (False, None),
+    "/register": (False, None),
+    "/verify/resend": (False, None),
+    "/login": (False, None),
+    "/logout": (False, None),
+    "/account": (True, None),
+    "/account/password": (True, None),
+    "/account/logout-everywhere": (True, None),
+    "/password/forgot": (False, None),
+    "/password/reset/{token}": (False, None),
+    "/admin/users/{user_id:int}/roles": (True, Role.admin),
+}
+
+
+def _concrete(path: str) -> str:
+    return path.replace("{token}", "sometoken").replace("{user_id:int}", "1")
+
+
+def test_every_post_route_is_covered(app: Starlette) -> None:
+    posted = {
+        route.path
+        for route in app.routes
+        if isinstance(route, Route) and route.methods and "POST" in route.methods
+    }
+    assert posted == set(POST_ROUTES)
+
+
+@pytest.mark.parametrize("path", sorted(POST_ROUTES))
+def test_a_missing_csrf_token_is_refused(path: str, browser: Browser, db: Database) -> None:
+    create_user(db, email="admin@example.be", roles=(Role.admin,))
+    browser.login("admin@example.be")
+    response = browser.client.post(_concrete(path), data={"role": "clerk", "action": "grant"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", sorted(p for p, (login, _) in POST_ROUTES.items() if login))
+def test_a_visitor_is_sent_to_log_in(path: str, browser: Browser) -> None:
+    browser.get("/")
+    response = browser.post(_concrete(path), {"role": "clerk", "action": "grant"})
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize("path", sorted(p for p, (_, role) in POST_ROUTES.items() if role))
+def test_the_wrong_role_is_refused(path: str, browser: Browser, db: Database) -> None:
+    create_user(db, email="ann@example.be", roles=(Role.resident, Role.clerk, Role.moderator))
+    browser.login("ann@example.be")
+    response = browser.post(_concrete(path), {"role": "clerk", "action": "grant"})
+    assert response.status_code == 403

@@ -1,0 +1,79 @@
+"""Dutch by default, French and English complete: no user-facing string left untranslated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from participation.i18n import LOCALE_DIR, negotiate
+from participation.settings import LANGUAGES
+from tests.helpers import Browser, select_one
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _source_messages() -> set[str]:
+    with (ROOT / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_is_translated(language: str) -> None:
+    with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    missing = []
+    for message in _source_messages():
+        entry = catalog.get(message)
+        strings = entry.string if entry else ""
+        values = strings if isinstance(strings, tuple) else (strings,)
+        if entry is None or entry.fuzzy or not all(values):
+            missing.append(message)
+    assert not missing, f"untranslated in {language} (run `make messages`): {sorted(missing)}"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("fr-BE,fr;q=0.9,en;q=0.8", "fr"),
+        ("de-DE,en;q=0.5", "en"),
+        ("de-DE", "nl"),
+        ("", "nl"),
+        ("en;q=0.2, nl-BE;q=0.9", "nl"),
+        ("fr;q=bogus, en", "en"),
+    ],
+)
+def test_the_browser_language_is_honoured(header: str, expected: str) -> None:
+    assert negotiate(header, "nl") == expected
+
+
+def test_dutch_is_the_default(browser: Browser) -> None:
+    page = browser.get("/login")
+    assert select_one(page, "html")["lang"] == "nl"
+    assert select_one(page, "h1").get_text() == "Aanmelden"
+
+
+def test_the_language_switch_sticks(browser: Browser) -> None:
+    browser.get("/login")
+    response = browser.post("/language", {"language": "fr", "next": "/login"})
+    assert response.headers["location"] == "/login"
+    page = browser.get("/login")
+    assert select_one(page, "html")["lang"] == "fr"
+    assert select_one(page, "h1").get_text() == "Se connecter"
+    browser.post("/language", {"language": "en", "next": "/login"})
+    assert select_one(browser.get("/login"), "h1").get_text() == "Log in"
+
+
+def test_an_unknown_language_changes_nothing(browser: Browser) -> None:
+    browser.get("/login")
+    browser.post("/language", {"language": "xx", "next": "https://evil.example/"})
+    assert select_one(browser.get("/login"), "html")["lang"] == "nl"

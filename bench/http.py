@@ -32,10 +32,10 @@ from time import perf_counter
 from urllib.parse import urlencode
 
 from bench._client import Connection, Reply, Sample, load
-from bench._server import free_port, served
 from participation import migrate, passwords
 from participation.actions import do_create_user
 from participation.database import Database
+from tests.server import free_port, served
 
 CONNECTIONS = 32
 WARMUP_SECONDS = 1.0

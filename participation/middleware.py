@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, Signer, URLSafeSerializer
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
@@ -144,7 +144,7 @@ class SessionCookieMiddleware:
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.signer = URLSafeSerializer(settings.secret_key, salt="inspraak.session")
+        self.signer = Signer(settings.secret_key, salt="inspraak.session")
         self.flash_signer = URLSafeSerializer(settings.secret_key, salt="inspraak.flash")
         self.max_age = settings.session_days * 24 * 3600
         self.secure = "; Secure" if settings.base_url.startswith("https://") else ""
@@ -152,22 +152,25 @@ class SessionCookieMiddleware:
 
     def _read(self, cookies: dict[str, str]) -> RequestContext:
         token = anonymous = None
-        try:
-            data = self.signer.loads(cookies.get(SESSION_COOKIE, ""))
-            if isinstance(data, dict):
-                token = data.get("t") if isinstance(data.get("t"), str) else None
-                anonymous = data.get("a") if isinstance(data.get("a"), str) else None
-        except BadSignature:
-            pass
+        raw = cookies.get(SESSION_COOKIE)
+        if raw:
+            try:
+                kind, _sep, value = self.signer.unsign(raw).decode().partition(":")
+            except BadSignature:
+                kind = value = ""
+            token = value if kind == "t" and value else None
+            anonymous = value if kind == "a" and value else None
         context = RequestContext(
             session_token=token, anonymous_id=anonymous or secrets.token_urlsafe(24)
         )
         context.has_cookie = anonymous is not None or token is not None
-        try:
-            flashes = self.flash_signer.loads(cookies.get(FLASH_COOKIE, ""))
-            context.flashes_in = [(str(c), str(m)) for c, m in flashes]
-        except (BadSignature, TypeError, ValueError):
-            pass
+        raw_flashes = cookies.get(FLASH_COOKIE)
+        if raw_flashes:
+            try:
+                flashes = self.flash_signer.loads(raw_flashes)
+                context.flashes_in = [(str(c), str(m)) for c, m in flashes]
+            except (BadSignature, TypeError, ValueError):
+                pass
         return context
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -201,10 +204,10 @@ class SessionCookieMiddleware:
     def _cookies_to_set(self, context: RequestContext) -> list[str]:
         cookies = []
         if context.new_session_token:
-            value = self.signer.dumps({"t": context.new_session_token})
+            value = self.signer.sign(f"t:{context.new_session_token}").decode()
             cookies.append(self._cookie(SESSION_COOKIE, value, self.max_age))
         elif context.end_session or context.cookie_needed:
-            value = self.signer.dumps({"a": context.anonymous_id})
+            value = self.signer.sign(f"a:{context.anonymous_id}").decode()
             cookies.append(self._cookie(SESSION_COOKIE, value, None))
         if context.flashes_out:
             value = self.flash_signer.dumps(context.flashes_out)

@@ -31,7 +31,9 @@ class Templates:
             auto_reload=False,
         )
         self.env.policies["ext.i18n.trimmed"] = True
-        self.env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+        # Old-style callables: `_` is our function itself, not a wrapper per call (faster);
+        # {% trans %} blocks still escape the values they substitute.
+        self.env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
         self.env.filters["datetime"] = self._format_datetime
         self.env.globals.update(
             municipality_name=settings.municipality_name,
@@ -61,19 +63,6 @@ class Templates:
             "current_path": request.url.path,
         }
 
-    def render(
-        self,
-        request: Request,
-        name: str,
-        values: dict[str, Any] | None = None,
-        status_code: int = 200,
-        headers: dict[str, str] | None = None,
-    ) -> HTMLResponse:
-        context = self.page_context(request)
-        context.update(values or {})
-        html = self.env.get_template(name).render(context)
-        return HTMLResponse(html, status_code=status_code, headers=headers)
-
 
 def render(
     request: Request,
@@ -83,4 +72,7 @@ def render(
     headers: dict[str, str] | None = None,
 ) -> HTMLResponse:
     templates: Templates = request.app.state.templates
-    return templates.render(request, name, values, status_code, headers)
+    context = templates.page_context(request)
+    context.update(values or {})
+    html = templates.env.get_template(name).render(context)
+    return HTMLResponse(html, status_code=status_code, headers=headers)

@@ -8,11 +8,9 @@ fresh browser context, so no cookie leaks from one test to the next.
 from __future__ import annotations
 
 import email
-import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -28,6 +26,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from participation.database import Database
 from tests.conftest import TEST_SECRET_KEY, unavailable
 from tests.helpers import create_user
+from tests.server import ServerFailed, free_port, served
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = REPO_ROOT / "static" / "vendor" / "axe.min.js"
@@ -49,7 +48,6 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 800}
 # A Flemish visitor: the app picks Dutch, its default, from the Accept-Language header.
 LOCALE = "nl-BE"
-STARTUP_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -66,24 +64,6 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _healthy(port: int) -> bool:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-    try:
-        connection.request("GET", "/healthz")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
 
 
 def server_env(database_url: str, var_dir: Path, base_url: str) -> dict[str, str]:
@@ -116,43 +96,15 @@ def live_server(
     database_path = root / "inspraak.db"
     shutil.copy(sqlite_template, database_path)
     database_url = f"sqlite:///{database_path}"
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = server_env(database_url, root / "var", base_url)
     log_path = root / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "participation.app:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    server = LiveServer(base_url, root / "var", database_url, env, log_path)
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while not _healthy(port):
-            if process.poll() is not None:
-                pytest.fail(f"the server exited with {process.returncode}:\n{server.log()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the server did not answer /healthz in {STARTUP_SECONDS} s:\n"
-                            f"{server.log()}")
-            time.sleep(0.1)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with served("participation.app:create_app", env, port, log_path=log_path):
+            yield LiveServer(base_url, root / "var", database_url, env, log_path)
+    except ServerFailed as failure:
+        pytest.fail(str(failure))
 
 
 @pytest.fixture(scope="session")
@@ -255,7 +207,9 @@ def outbox_messages(server: LiveServer, address: str) -> list[Message]:
     """The messages written to the outbox for `address`, oldest first."""
     if not server.outbox.exists():
         return []
-    messages = [email.message_from_bytes(p.read_bytes()) for p in sorted(server.outbox.glob("*.eml"))]
+    messages = [
+        email.message_from_bytes(p.read_bytes()) for p in sorted(server.outbox.glob("*.eml"))
+    ]
     return [m for m in messages if m["To"] == address]
 
 

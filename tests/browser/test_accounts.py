@@ -4,10 +4,9 @@ and axe-core on the account pages at phone and desktop widths."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import ConsoleMessage, Locator, Page, Response, expect
 
 from tests.browser.conftest import (
     DESKTOP,
@@ -16,6 +15,7 @@ from tests.browser.conftest import (
     NewContext,
     assert_accessible,
     create_account,
+    create_account_with_cli,
     latest_link,
 )
 from tests.helpers import PASSWORD
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 VIEWPORTS = [pytest.param(PHONE, id="360px"), pytest.param(DESKTOP, id="1280px")]
 
 
-def nav(page: Page) -> Any:
+def nav(page: Page) -> Locator:
     return page.get_by_role("navigation", name="Hoofdmenu")
 
 
@@ -44,7 +44,7 @@ def log_in(page: Page, address: str, password: str = PASSWORD) -> None:
     page.get_by_label("E-mailadres", exact=True).fill(address)
     page.get_by_label("Wachtwoord", exact=True).fill(password)
     page.get_by_role("main").get_by_role("button", name="Aanmelden").click()
-    expect(page.get_by_text("Je bent aangemeld.")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("Je bent aangemeld.")
     expect(nav(page).get_by_role("link", name="Mijn account")).to_be_visible()
 
 
@@ -54,12 +54,12 @@ def test_register_verify_log_in_and_out(page: Page, live_server: LiveServer) -> 
 
     page.goto(latest_link(live_server, address))
     expect(page).to_have_url(re.compile(r"/login$"))
-    expect(page.locator(".flash")).to_have_text("Je e-mailadres is bevestigd. Welkom!")
+    expect(page.get_by_role("status")).to_have_text("Je e-mailadres is bevestigd. Welkom!")
 
     page.get_by_label("E-mailadres", exact=True).fill(address)
     page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Aanmelden").click()
-    expect(page.locator(".flash")).to_have_text("Je bent aangemeld.")
+    expect(page.get_by_role("status")).to_have_text("Je bent aangemeld.")
     expect(nav(page).get_by_role("link", name="Mijn account")).to_be_visible()
     expect(nav(page).get_by_role("link", name="Aanmelden")).to_have_count(0)
 
@@ -68,7 +68,7 @@ def test_register_verify_log_in_and_out(page: Page, live_server: LiveServer) -> 
 
     nav(page).get_by_role("button", name="Afmelden").click()
     expect(page).to_have_url(re.compile(r"/$"))
-    expect(page.locator(".flash")).to_have_text("Je bent afgemeld.")
+    expect(page.get_by_role("status")).to_have_text("Je bent afgemeld.")
     expect(nav(page).get_by_role("link", name="Aanmelden")).to_be_visible()
     expect(nav(page).get_by_role("link", name="Mijn account")).to_have_count(0)
 
@@ -145,7 +145,7 @@ def tab_to(page: Page, element_id: str, most: int = 20) -> int:
 
 def test_log_in_with_the_keyboard_only(page: Page, live_server: LiveServer) -> None:
     address = "keys@example.be"
-    create_account(live_server, address, "Kees", PASSWORD)
+    create_account_with_cli(live_server, address, "Kees", PASSWORD)
     page.goto("/login")
 
     page.keyboard.press("Tab")
@@ -163,7 +163,7 @@ def test_log_in_with_the_keyboard_only(page: Page, live_server: LiveServer) -> N
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
 
-    expect(page.locator(".flash")).to_have_text("Je bent aangemeld.")
+    expect(page.get_by_role("status")).to_have_text("Je bent aangemeld.")
     expect(nav(page).get_by_role("link", name="Mijn account")).to_be_visible()
 
 
@@ -174,7 +174,7 @@ def test_register_and_log_in_without_javascript(
     address = "nojs@example.be"
     register(page, "Noor", address)
     page.goto(latest_link(live_server, address))
-    expect(page.locator(".flash")).to_have_text("Je e-mailadres is bevestigd. Welkom!")
+    expect(page.get_by_role("status")).to_have_text("Je e-mailadres is bevestigd. Welkom!")
     log_in(page, address)
     nav(page).get_by_role("button", name="Afmelden").click()
     expect(nav(page).get_by_role("link", name="Aanmelden")).to_be_visible()
@@ -208,7 +208,18 @@ def test_public_pages_are_accessible(
     page = new_context(viewport=viewport).new_page()
     page.goto(path)
     assert_accessible(page)
-    assert_fits(page, viewport["width"])
+
+
+@pytest.mark.parametrize("locale", ["nl-BE", "fr-BE", "en-GB"])
+@pytest.mark.parametrize(
+    "path", [pytest.param("/", id="home"), pytest.param("/login"), pytest.param("/register")]
+)
+def test_public_pages_fit_a_phone(new_context: NewContext, path: str, locale: str) -> None:
+    """No horizontal scrollbar at 360 px in any language (WCAG 1.4.10 Reflow)."""
+    page = new_context(viewport=PHONE, locale=locale).new_page()
+    page.goto(path)
+    expect(page.locator("html")).to_have_attribute("lang", locale[:2])
+    assert_fits(page, PHONE["width"])
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -237,3 +248,24 @@ def test_account_page_is_accessible(
     expect(page.get_by_role("heading", level=1)).to_have_text("Mijn account")
     assert_accessible(page)
     assert_fits(page, viewport["width"])
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/register"])
+def test_pages_load_without_errors(page: Page, path: str) -> None:
+    """No script error, no resource refused by the Content-Security-Policy, no missing file."""
+    problems: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            problems.append(f"console error: {message.text}")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400:
+            problems.append(f"{response.status} for {response.url}")
+
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.goto(path, wait_until="load")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    assert not problems, "\n".join(problems)

@@ -35,6 +35,8 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    uploads = settings.uploads_path
+    uploads.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
     mailer = Mailer(settings)
     links = Links(settings.secret_key)
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *participation_routes.routes,
             *(route for module in feature_modules("routes") for route in module.routes),
             Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+            Mount("/uploads", StaticFiles(directory=uploads, check_dir=False), name="uploads"),
         ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, settings=settings),

@@ -55,6 +55,16 @@ def _smtp_url(raw: str) -> str:
     return raw
 
 
+def _lat_lng(raw: str) -> tuple[float, float]:
+    try:
+        latitude, longitude = (float(part) for part in raw.split(","))
+    except ValueError:
+        raise ValueError(f"must be latitude,longitude such as 51.05,3.72, got {raw!r}") from None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError(f"is not a place on Earth: {raw!r}")
+    return latitude, longitude
+
+
 def _language(raw: str) -> str:
     if raw not in LANGUAGES:
         raise ValueError(f"must be one of {', '.join(LANGUAGES)}, got {raw!r}")
@@ -155,6 +165,39 @@ SETTINGS: tuple[Setting, ...] = (
         _text,
     ),
     Setting(
+        "uploads_dir",
+        "INSPRAAK_UPLOADS_DIR",
+        "path",
+        "",
+        "Folder for uploaded photos (re-encoded, without EXIF or GPS data). "
+        "Empty: uploads/ inside the var folder.",
+        _text,
+    ),
+    Setting(
+        "support_threshold",
+        "INSPRAAK_SUPPORT_THRESHOLD",
+        "integer",
+        "100",
+        "Supports after which an idea moves to 'under review' by itself and clerks are told.",
+        _positive_int,
+    ),
+    Setting(
+        "map_tile_url",
+        "INSPRAAK_MAP_TILE_URL",
+        "url",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Map tiles for Leaflet maps; the host is allowed in the Content-Security-Policy.",
+        _http_url,
+    ),
+    Setting(
+        "map_center",
+        "INSPRAAK_MAP_CENTER",
+        "latitude,longitude",
+        "51.0543,3.7174",
+        "Where maps open before anything is placed on them (default: Ghent).",
+        _lat_lng,
+    ),
+    Setting(
         "smtp_url",
         "INSPRAAK_SMTP_URL",
         "url",
@@ -209,6 +252,10 @@ class Settings:
     time_zone: str
     municipality_name: str
     var_dir: str
+    uploads_dir: str
+    support_threshold: int
+    map_tile_url: str
+    map_center: tuple[float, float]
     smtp_url: str
     mail_from: str
     max_request_bytes: int
@@ -218,6 +265,10 @@ class Settings:
     @property
     def var_path(self) -> Path:
         return Path(self.var_dir)
+
+    @property
+    def uploads_path(self) -> Path:
+        return Path(self.uploads_dir) if self.uploads_dir else self.var_path / "uploads"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -241,7 +292,13 @@ class Settings:
 
     def shown(self) -> list[tuple[Setting, str]]:
         """Each setting with its current value, secrets masked."""
-        return [(s, _mask(s, str(getattr(self, s.name)))) for s in SETTINGS]
+        return [(s, _mask(s, _shown(getattr(self, s.name)))) for s in SETTINGS]
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, tuple):
+        return ",".join(str(part) for part in value)
+    return str(value)
 
 
 def _mask(setting: Setting, value: str) -> str:

@@ -46,7 +46,7 @@ locale/.compiled: $(VENV)/.installed $(wildcard locale/*/LC_MESSAGES/messages.po
 # Re-extract translatable strings and merge them into the nl, fr and en catalogs.
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o locale/messages.pot .
-	$(BIN)/pybabel update -i locale/messages.pot -d locale -D messages --no-fuzzy-matching --ignore-obsolete --no-location
+	$(BIN)/pybabel update -i locale/messages.pot -d locale -D messages --no-fuzzy-matching --ignore-obsolete
 
 bench: install
 	$(BIN)/python bench/http.py

@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 
 from participation import errors
 from participation import routes as participation_routes
+from participation.api import ApiError, api_error
 from participation.checks import Refused
 from participation.database import Database
 from participation.emails import AccountEmails
@@ -35,6 +36,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
+    feature_modules("content")  # each feature registers its content types
     uploads = settings.uploads_path
     uploads.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         exception_handlers={
             HTTPException: errors.http_exception,
+            ApiError: api_error,
             RateLimited: errors.rate_limited,
             Refused: errors.refused,
             Exception: errors.server_error,

@@ -29,6 +29,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
+
 def content_security_policy(settings: Settings) -> str:
     """No inline script or style; images only from us and the map tile server."""
     tiles = urlsplit(settings.map_tile_url.replace("{s}.", "*."))
@@ -243,14 +244,17 @@ class CSRFMiddleware:
         content_type = request.headers.get("content-type", "")
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             context.form = await request.form()
-        if not self._same_origin(request):
-            response = self.error_page(request, 403, "origin")
-        elif not self._token_ok(request, context):
-            response = self.error_page(request, 403, "csrf")
-        else:
-            await self.app(scope, receive, send)
-            return
-        await response(scope, receive, send)
+        try:
+            if not self._same_origin(request):
+                response = self.error_page(request, 403, "origin")
+            elif not self._token_ok(request, context):
+                response = self.error_page(request, 403, "csrf")
+            else:
+                await self.app(scope, receive, send)
+                return
+            await response(scope, receive, send)
+        finally:
+            await context.form.close()  # uploaded files live in temporary files until now
 
     def _same_origin(self, request: Request) -> bool:
         origin = request.headers.get("origin")

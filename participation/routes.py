@@ -1,10 +1,10 @@
-"""The shell's named routes: home, health, language, accounts, administration."""
+"""The shell's named routes: home, health, language, accounts, notifications, administration."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from participation import admin, api, pages, views
+from participation import admin, api, notification_views, pages, views
 
 GET_POST = ["GET", "POST"]
 
@@ -30,6 +30,18 @@ routes: list[BaseRoute] = [
     ),
     Route("/password/forgot", views.forgot_password, methods=GET_POST, name="forgot_password"),
     Route("/password/reset/{token}", views.reset_password, methods=GET_POST, name="reset_password"),
+    Route("/notifications", notification_views.notifications, name="notifications"),
+    Route(
+        "/notifications/read",
+        notification_views.mark_notifications_read,
+        methods=["POST"],
+        name="mark_notifications_read",
+    ),
+    Route(
+        "/notifications/{notification_id:int}",
+        notification_views.open_notification,
+        name="open_notification",
+    ),
     Route("/admin/users", admin.users, name="admin_users"),
     Route(
         "/admin/users/{user_id:int}/roles", admin.change_role, methods=["POST"], name="change_role"

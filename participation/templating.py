@@ -3,21 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from participation import auth
+from participation.comments import stance_label
 from participation.context import request_context
 from participation.i18n import LANGUAGE_NAMES, format_datetime, gettext, ngettext
+from participation.markup import render_markdown
 from participation.middleware import csrf_token
 from participation.models import ROLE_VALUES, Role, role_label
+from participation.notifications import unread_count
 from participation.settings import Settings
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+# The badge counts this far and then says "99+": the query stays bounded.
+UNREAD_BADGE_LIMIT = 100
+
+log = logging.getLogger(__name__)
+
+
+def unread_notifications(request: Request) -> int:
+    """The signed-in user's unread count, one indexed query per request; 0 for a visitor."""
+    cached: int | None = getattr(request.state, "unread_notifications", None)
+    if cached is not None:
+        return cached
+    user = auth.current_user(request)
+    count = 0
+    if user is not None and user.id is not None:
+        try:
+            with auth.database(request).read() as session:
+                count = unread_count(session, user.id, limit=UNREAD_BADGE_LIMIT)
+        except SQLAlchemyError:
+            # A badge is not worth an error page (nor spoiling the error page itself).
+            log.exception("could not count unread notifications")
+    request.state.unread_notifications = count
+    return count
 
 
 class Templates:
@@ -35,12 +62,14 @@ class Templates:
         # {% trans %} blocks still escape the values they substitute.
         self.env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
         self.env.filters["datetime"] = self._format_datetime
+        self.env.filters["markdown"] = render_markdown
         self.env.globals.update(
             municipality_name=settings.municipality_name,
             language_names=LANGUAGE_NAMES,
             Role=Role,
             role_values=ROLE_VALUES,
             role_label=role_label,
+            stance_label=stance_label,
         )
 
     def _format_datetime(self, value: dt.datetime, fmt: str = "medium") -> str:
@@ -61,6 +90,8 @@ class Templates:
             "flashes": flashes,
             "url": lambda name, **params: str(request.app.url_path_for(name, **params)),
             "current_path": request.url.path,
+            "unread_notifications": lambda: unread_notifications(request),
+            "unread_badge_limit": UNREAD_BADGE_LIMIT,
         }
 
 

@@ -25,12 +25,28 @@ POST_ROUTES: dict[str, tuple[bool, Role | None]] = {
     "/account/logout-everywhere": (True, None),
     "/password/forgot": (False, None),
     "/password/reset/{token}": (False, None),
+    "/notifications/read": (True, None),
     "/admin/users/{user_id:int}/roles": (True, Role.admin),
+    "/ideas": (True, None),
+    "/ideas/categories": (True, Role.clerk),
+    "/ideas/categories/{category_id:int}": (True, Role.clerk),
+    "/ideas/{idea_id:int}/edit": (True, None),
+    "/ideas/{idea_id:int}/withdraw": (True, None),
+    "/ideas/{idea_id:int}/support": (True, None),
+    "/ideas/{idea_id:int}/unsupport": (True, None),
+    "/ideas/{idea_id:int}/follow": (True, None),
+    "/ideas/{idea_id:int}/unfollow": (True, None),
+    "/ideas/{idea_id:int}/comments": (True, None),
+    "/ideas/{idea_id:int}/comments/{comment_id:int}/edit": (True, None),
+    "/ideas/{idea_id:int}/comments/{comment_id:int}/delete": (True, None),
+    "/ideas/{idea_id:int}/answers": (True, Role.clerk),
 }
 
 
 def _concrete(path: str) -> str:
-    return path.replace("{token}", "sometoken").replace("{user_id:int}", "1")
+    for placeholder in ("{user_id:int}", "{idea_id:int}", "{category_id:int}", "{comment_id:int}"):
+        path = path.replace(placeholder, "1")
+    return path.replace("{token}", "sometoken")
 
 
 def test_every_post_route_is_covered(app: Starlette) -> None:
@@ -60,7 +76,10 @@ def test_a_visitor_is_sent_to_log_in(path: str, browser: Browser) -> None:
 
 @pytest.mark.parametrize("path", sorted(p for p, (_, role) in POST_ROUTES.items() if role))
 def test_the_wrong_role_is_refused(path: str, browser: Browser, db: Database) -> None:
-    create_user(db, email="ann@example.be", roles=(Role.resident, Role.clerk, Role.moderator))
+    needed = POST_ROUTES[path][1]
+    create_user(db, email="ann@example.be", roles=tuple(r for r in Role if r != needed))
     browser.login("ann@example.be")
-    response = browser.post(_concrete(path), {"role": "clerk", "action": "grant"})
+    response = browser.post(
+        _concrete(path), {"role": "clerk", "action": "grant", "status": "accepted", "body": "x"}
+    )
     assert response.status_code == 403

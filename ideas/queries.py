@@ -1,0 +1,168 @@
+"""Reading ideas: the browsable list (search, filters, four sort orders, keyset pages)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, tuple_
+from sqlmodel import Session, col, select
+
+from ideas.models import Idea, IdeaCategory, IdeaPhoto, OfficialAnswer
+from participation import search
+from participation.models import User
+
+SORTS = ("new", "supported", "discussed", "random")
+PAGE_SIZE = 20
+SEARCH_INDEX = "idea_search"
+
+
+@dataclass(frozen=True)
+class IdeaFilter:
+    query: str = ""
+    category_id: int | None = None
+    status: str | None = None
+    sort: str = "new"
+    cursor: str = ""
+    seed: int = 0  # per visitor, for a fair random order that stays put while paging
+
+
+@dataclass
+class IdeaPage:
+    ideas: list[Idea]
+    next_cursor: str | None
+    authors: dict[int, str] = field(default_factory=dict)
+    categories: dict[int, IdeaCategory] = field(default_factory=dict)
+
+
+def _cursor(raw: str, parts: int) -> tuple[int, ...] | None:
+    pieces = raw.split(".")
+    if len(pieces) != parts or not all(p.isdigit() for p in pieces):
+        return None
+    return tuple(int(p) for p in pieces)
+
+
+def _base(session: Session, flt: IdeaFilter) -> Any:
+    statement = select(Idea).where(col(Idea.withdrawn_at).is_(None))
+    if flt.category_id is not None:
+        statement = statement.where(Idea.category_id == flt.category_id)
+    if flt.status:
+        statement = statement.where(Idea.status == flt.status)
+    matching = search.matching_ids(SEARCH_INDEX, flt.query, session.get_bind().dialect.name)
+    if matching is not None:
+        statement = statement.where(col(Idea.id).in_(matching))
+    return statement
+
+
+def _ordered(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea], str | None]:
+    statement = _base(session, flt)
+    if flt.sort in ("supported", "discussed"):
+        column = col(Idea.support_count if flt.sort == "supported" else Idea.comment_count)
+        after = _cursor(flt.cursor, 2)
+        if after:
+            statement = statement.where(tuple_(column, col(Idea.id)) < tuple_(*after))
+        statement = statement.order_by(column.desc(), col(Idea.id).desc())
+        found = list(session.exec(statement.limit(limit + 1)).all())
+        last = found[limit - 1] if len(found) > limit else None
+        count = (
+            (last.support_count if flt.sort == "supported" else last.comment_count) if last else 0
+        )
+        return found[:limit], f"{count}.{last.id}" if last else None
+    after_id = _cursor(flt.cursor, 1)
+    if after_id:
+        statement = statement.where(col(Idea.id) < after_id[0])
+    found = list(session.exec(statement.order_by(col(Idea.id).desc()).limit(limit + 1)).all())
+    return found[:limit], str(found[limit - 1].id) if len(found) > limit else None
+
+
+def _shuffled(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea], str | None]:
+    """A fixed random permutation read from the visitor's own starting point, wrapping once."""
+    phase, key, last_id = _cursor(flt.cursor, 3) or (0, flt.seed, -1)
+    order = (col(Idea.shuffle_key), col(Idea.id))
+    found: list[Idea] = []
+    while phase < 2 and len(found) <= limit:
+        statement = _base(session, flt)
+        position = tuple_(*order) > tuple_(key, last_id)
+        if phase == 0:
+            statement = statement.where(position)
+        else:
+            statement = statement.where(and_(position, col(Idea.shuffle_key) < flt.seed))
+        rows = list(session.exec(statement.order_by(*order).limit(limit + 1 - len(found))).all())
+        found += rows
+        if len(found) <= limit:
+            phase, key, last_id = phase + 1, -1, -1
+    if len(found) <= limit:
+        return found, None
+    last = found[limit - 1]
+    next_phase = 0 if last.shuffle_key >= flt.seed else 1
+    return found[:limit], f"{next_phase}.{last.shuffle_key}.{last.id}"
+
+
+def list_ideas(session: Session, flt: IdeaFilter, limit: int = PAGE_SIZE) -> IdeaPage:
+    if flt.sort == "random":
+        ideas, next_cursor = _shuffled(session, flt, limit)
+    else:
+        ideas, next_cursor = _ordered(session, flt, limit)
+    page = IdeaPage(ideas, next_cursor)
+    page.authors = author_names(session, {i.author_id for i in ideas if i.author_id})
+    page.categories = {c.id: c for c in session.exec(select(IdeaCategory)) if c.id is not None}
+    return page
+
+
+def author_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids)))
+    return {user_id: name for user_id, name in rows if user_id is not None}
+
+
+def similar_ideas(session: Session, title: str, exclude: int | None = None) -> list[Idea]:
+    """Ideas sharing the title's longest words, most shared first: to avoid duplicates."""
+    words = sorted({w for w in title.split() if len(w) >= 4}, key=len, reverse=True)[:3]
+    dialect = session.get_bind().dialect.name
+    hits: Counter[int] = Counter()
+    for word in words:
+        matching = search.matching_ids(SEARCH_INDEX, word, dialect)
+        if matching is None:
+            continue
+        statement = select(Idea.id).where(
+            col(Idea.id).in_(matching), col(Idea.withdrawn_at).is_(None)
+        )
+        hits.update(i for i in session.exec(statement.limit(20)) if i is not None and i != exclude)
+    best = [idea_id for idea_id, _ in hits.most_common(5)]
+    found = {i.id: i for i in session.exec(select(Idea).where(col(Idea.id).in_(best)))}
+    return [found[i] for i in best if i in found]
+
+
+def photos_of(session: Session, idea_id: int) -> list[IdeaPhoto]:
+    return list(
+        session.exec(
+            select(IdeaPhoto).where(IdeaPhoto.idea_id == idea_id).order_by(col(IdeaPhoto.position))
+        )
+    )
+
+
+def timeline_of(session: Session, idea_id: int) -> list[OfficialAnswer]:
+    return list(
+        session.exec(
+            select(OfficialAnswer)
+            .where(OfficialAnswer.idea_id == idea_id)
+            .order_by(col(OfficialAnswer.id))
+        )
+    )
+
+
+def in_box(
+    session: Session, bbox: tuple[float, float, float, float], limit: int, before: int | None
+) -> list[Idea]:
+    """Ideas with a place inside the box (min lng, min lat, max lng, max lat), newest first."""
+    west, south, east, north = bbox
+    statement = select(Idea).where(
+        col(Idea.withdrawn_at).is_(None),
+        col(Idea.latitude).between(south, north),
+        col(Idea.longitude).between(west, east),
+    )
+    if before is not None:
+        statement = statement.where(col(Idea.id) < before)
+    return list(session.exec(statement.order_by(col(Idea.id).desc()).limit(limit)))

@@ -1,0 +1,79 @@
+"""The ideas API: JSON lists with cursor paging, details, GeoJSON with a bounding box."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from starlette.testclient import TestClient
+
+from ideas import actions
+from ideas.forms import AnswerDraft
+from participation.database import Database
+from participation.models import User
+from tests.ideas.conftest import post_idea
+
+
+def test_list_pages_with_next_links(client: TestClient, db: Database, resident: User) -> None:
+    for number in range(5):
+        post_idea(db, resident, title=f"Idee {number}")
+    first = client.get("/api/v1/ideas?limit=3").json()
+    assert [item["title"] for item in first["items"]] == ["Idee 4", "Idee 3", "Idee 2"]
+    item = first["items"][0]
+    assert isinstance(item["id"], int)
+    assert item["support_count"] == 0
+    assert item["comment_count"] == 0
+    assert dt.datetime.fromisoformat(item["created_at"]).utcoffset() is not None
+    second = client.get(first["next"].removeprefix("http://testserver")).json()
+    assert [i["title"] for i in second["items"]] == ["Idee 1", "Idee 0"]
+    assert second["next"] is None
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("limit=0", "invalid_limit"),
+        ("limit=101", "invalid_limit"),
+        ("limit=abc", "invalid_limit"),
+        ("status=maybe", "invalid_status"),
+        ("sort=random", "invalid_sort"),
+        ("category=x", "invalid_category"),
+    ],
+)
+def test_bad_parameters_get_a_json_error(client: TestClient, query: str, code: str) -> None:
+    response = client.get(f"/api/v1/ideas?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == code
+
+
+def test_detail_has_the_timeline(
+    client: TestClient, db: Database, resident: User, clerk: User
+) -> None:
+    idea = post_idea(db, resident)
+    assert idea.id is not None
+    with db.write() as session:
+        actions.do_answer(session, idea.id, clerk, AnswerDraft("accepted", "Goed plan."))
+    body = client.get(f"/api/v1/ideas/{idea.id}").json()
+    assert body["status"] == "accepted"
+    assert body["timeline"][0]["official"] is True
+    assert body["timeline"][0]["body"] == "Goed plan."
+    missing = client.get("/api/v1/ideas/9999")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_geojson_with_a_bounding_box(client: TestClient, db: Database, resident: User) -> None:
+    post_idea(db, resident, title="In Gent", latitude=51.05, longitude=3.72)
+    post_idea(db, resident, title="In Brussel", latitude=50.85, longitude=4.35)
+    post_idea(db, resident, title="Nergens")
+    everything = client.get("/api/v1/ideas.geojson")
+    assert everything.headers["content-type"].startswith("application/geo+json")
+    data = everything.json()
+    assert data["type"] == "FeatureCollection"
+    assert {f["properties"]["title"] for f in data["features"]} == {"In Gent", "In Brussel"}
+    ghent = client.get("/api/v1/ideas.geojson?bbox=3.6,51.0,3.8,51.1").json()
+    [feature] = ghent["features"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [3.72, 51.05]}
+    bad = client.get("/api/v1/ideas.geojson?bbox=1,2,3")
+    assert bad.status_code == 400
+    assert bad.json()["error"]["code"] == "invalid_bbox"

@@ -1,0 +1,277 @@
+"""Idea pages through HTTP, as residents and clerks use them (with and without htmx)."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from ideas.models import Idea, IdeaCategory
+from participation.database import Database
+from participation.models import User
+from tests.helpers import Browser, create_user, field_error, select_one, soup
+from tests.ideas.conftest import post_idea
+
+HOSTILE = (
+    '<script>alert(1)</script><img src=x onerror=alert(2)><a hx-post="/logout" id="main">x</a>'
+)
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def test_post_an_idea_with_a_place_and_a_photo(
+    browser: Browser, resident: User, category: IdeaCategory
+) -> None:
+    browser.login("ann@example.be")
+    form = browser.get("/ideas/new")
+    assert select_one(form, "form[action='/ideas'][enctype='multipart/form-data']")
+    response = browser.post(
+        "/ideas",
+        {
+            "title": "Zebrapad aan de school",
+            "body": "Kinderen steken hier **gevaarlijk** over.",
+            "category": str(category.id),
+            "latitude": "51,0543",
+            "longitude": "3.7174",
+        },
+        files={"photos": ("school.jpg", _jpeg(), "image/jpeg")},
+    )
+    assert response.status_code == 303
+    page = browser.get(response.headers["location"])
+    assert select_one(page, "h1").get_text() == "Zebrapad aan de school"
+    assert select_one(page, ".idea__body strong").get_text() == "gevaarlijk"
+    assert select_one(page, "[data-idea-map]")["data-lat"] == "51.0543"
+    photo = select_one(page, ".photos img")
+    assert browser.get(str(photo["src"])).headers["content-type"] == "image/webp"
+    assert "Mobiliteit" in select_one(page, ".idea__meta").get_text()
+
+
+def test_errors_keep_the_text_and_name_each_field(browser: Browser, resident: User) -> None:
+    browser.login("ann@example.be")
+    browser.get("/ideas/new")
+    response = browser.post(
+        "/ideas",
+        {
+            "title": "x" * 151,
+            "body": "Mijn uitleg",
+            "category": "999",
+            "latitude": "95",
+            "longitude": "",
+        },
+        files={"photos": ("not.jpg", b"GIF89a not really", "image/jpeg")},
+    )
+    assert response.status_code == 400
+    for name in ("title", "category", "latitude"):
+        assert field_error(response, name), name
+    assert select_one(response, "#field-title")["value"] == "x" * 151
+    assert select_one(response, "#field-body").get_text() == "Mijn uitleg"
+
+
+def test_a_bad_photo_is_refused_with_a_message(browser: Browser, resident: User) -> None:
+    browser.login("ann@example.be")
+    browser.get("/ideas/new")
+    response = browser.post(
+        "/ideas",
+        {"title": "Bankjes", "body": "Meer bankjes"},
+        files={"photos": ("fake.jpg", b"\xff\xd8\xff not a jpeg", "image/jpeg")},
+    )
+    assert response.status_code == 400
+    assert field_error(response, "photos")
+
+
+def test_hostile_text_is_harmless_everywhere(
+    browser: Browser, db: Database, resident: User, neighbour: User
+) -> None:
+    idea = post_idea(db, resident, title=HOSTILE, body=HOSTILE)
+    browser.login("bob@example.be")
+    browser.get(f"/ideas/{idea.id}")
+    browser.post(f"/ideas/{idea.id}/comments", {"body": HOSTILE})
+    for path in (f"/ideas/{idea.id}", "/ideas", "/ideas/similar?title=script+alert"):
+        page = soup(browser.get(path))
+        assert page.find("script", string="alert(1)") is None, path
+        assert page.find("img", attrs={"src": "x"}) is None, path
+        assert not page.select("main [hx-post='/logout']"), path
+        assert not page.select(".idea__body [id], .comment__body [id], .similar [id]"), path
+
+
+def test_support_with_htmx_returns_the_fragment(
+    browser: Browser, idea: Idea, neighbour: User
+) -> None:
+    browser.login("bob@example.be")
+    browser.get(f"/ideas/{idea.id}")
+    response = browser.client.post(
+        f"/ideas/{idea.id}/support",
+        headers={"X-CSRF-Token": browser.csrf_token, "HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    assert select_one(response, "#support strong").get_text() == "1"
+    assert select_one(response, "#support button")["aria-pressed"] == "true"
+    assert select_one(response, "#support form")["hx-post"] == f"/ideas/{idea.id}/unsupport"
+
+
+def test_support_without_javascript_redirects_back(
+    browser: Browser, idea: Idea, neighbour: User
+) -> None:
+    browser.login("bob@example.be")
+    browser.get(f"/ideas/{idea.id}")
+    response = browser.post(f"/ideas/{idea.id}/support")
+    assert response.status_code == 303
+    page = browser.get(f"/ideas/{idea.id}")
+    assert select_one(page, "#support strong").get_text() == "1"
+    browser.post(f"/ideas/{idea.id}/unsupport")
+    assert select_one(browser.get(f"/ideas/{idea.id}"), "#support strong").get_text() == "0"
+
+
+def test_comments_reply_and_load_more(
+    browser: Browser, db: Database, idea: Idea, neighbour: User
+) -> None:
+    browser.login("bob@example.be")
+    browser.get(f"/ideas/{idea.id}")
+    missing = browser.post(f"/ideas/{idea.id}/comments", {"body": "  "})
+    assert missing.status_code == 400
+    for number in range(22):
+        browser.post(f"/ideas/{idea.id}/comments", {"body": f"Reactie {number}", "stance": "for"})
+    page = browser.get(f"/ideas/{idea.id}")
+    first = soup(page).select("#comment-list > li.comment")
+    assert len(first) == 20
+    more = select_one(page, "#more-comments a")
+    fragment = browser.get(str(more["hx-get"]))
+    rest = soup(fragment).select("li.comment")
+    assert [c.select(".comment__body")[0].get_text(strip=True) for c in rest] == [
+        "Reactie 20",
+        "Reactie 21",
+    ]
+    no_js = browser.get(str(more["href"]).split("#")[0])
+    assert len(soup(no_js).select("#comment-list > li.comment")) == 2
+    first_id = str(first[0].select("article")[0]["id"]).removeprefix("comment-")
+    reply = browser.post(f"/ideas/{idea.id}/comments", {"body": "Eens", "parent_id": first_id})
+    assert reply.status_code == 303
+    page = browser.get(f"/ideas/{idea.id}")
+    assert (
+        select_one(page, f"#comment-{first_id} + ul .comment__body").get_text(strip=True) == "Eens"
+    )
+
+
+def test_clerk_answers_and_the_timeline_shows_it(browser: Browser, idea: Idea, clerk: User) -> None:
+    browser.login("greet@example.be")
+    page = browser.get(f"/ideas/{idea.id}")
+    assert select_one(page, "form[action$='/answers']")
+    empty = browser.post(f"/ideas/{idea.id}/answers", {"status": "accepted", "body": ""})
+    assert empty.status_code == 400
+    assert select_one(empty, "#answer-body-error")
+    browser.post(f"/ideas/{idea.id}/answers", {"status": "accepted", "body": "We doen het."})
+    page = browser.get(f"/ideas/{idea.id}")
+    step = select_one(page, ".timeline__step--official")
+    assert "We doen het." in step.get_text()
+    assert select_one(page, ".idea__meta .status").get_text() == "Aanvaard"
+
+
+def test_residents_see_no_answer_form(browser: Browser, idea: Idea, resident: User) -> None:
+    browser.login("ann@example.be")
+    assert not soup(browser.get(f"/ideas/{idea.id}")).select("form[action$='/answers']")
+
+
+def test_the_author_edits_and_withdraws(browser: Browser, idea: Idea, resident: User) -> None:
+    browser.login("ann@example.be")
+    form = browser.get(f"/ideas/{idea.id}/edit")
+    assert select_one(form, "#field-title")["value"] == idea.title
+    saved = browser.post(
+        f"/ideas/{idea.id}/edit", {"title": "Zebrapad en fietspad", "body": "Nieuw"}
+    )
+    assert saved.status_code == 303
+    browser.post(f"/ideas/{idea.id}/withdraw")
+    page = browser.get(f"/ideas/{idea.id}")
+    assert select_one(page, "h1").get_text() == "Zebrapad en fietspad"
+    assert select_one(page, ".notice--warning")
+    assert not soup(page).select("#support form")
+    assert browser.get(f"/ideas/{idea.id}/edit").status_code == 409
+
+
+def test_another_resident_cannot_edit(browser: Browser, idea: Idea, neighbour: User) -> None:
+    browser.login("bob@example.be")
+    assert browser.get(f"/ideas/{idea.id}/edit").status_code == 403
+
+
+def test_the_list_filters_searches_and_pages(
+    browser: Browser, db: Database, resident: User, category: IdeaCategory
+) -> None:
+    for number in range(25):
+        post_idea(db, resident, title=f"Idee nummer {number}")
+    post_idea(db, resident, title="Fietsenstallingen aan het station", category_id=category.id)
+    page = browser.get("/ideas")
+    titles = [a.get_text() for a in soup(page).select(".idea-card__title a")]
+    assert titles[0] == "Fietsenstallingen aan het station"
+    assert len(titles) == 20
+    second = browser.get(str(select_one(page, "a[rel=next]")["href"]))
+    more = [a.get_text() for a in soup(second).select(".idea-card__title a")]
+    assert len(more) == 6
+    assert not set(titles) & set(more)
+    found = browser.get("/ideas?q=fietsenstalling")
+    assert [a.get_text() for a in soup(found).select(".idea-card__title a")] == [
+        "Fietsenstallingen aan het station"
+    ]
+    filtered = browser.get(f"/ideas?category={category.id}")
+    assert len(soup(filtered).select(".idea-card")) == 1
+    nothing = browser.get("/ideas?q=onbestaandwoord")
+    assert select_one(nothing, ".empty")
+
+
+def test_random_order_is_stable_for_a_visitor_and_complete(
+    browser: Browser, db: Database, resident: User
+) -> None:
+    for number in range(30):
+        post_idea(db, resident, title=f"Idee {number}")
+    seen: list[str] = []
+    url: str | None = "/ideas?sort=random"
+    while url:
+        page = browser.get(url)
+        seen += [a.get_text() for a in soup(page).select(".idea-card__title a")]
+        link = soup(page).select_one("a[rel=next]")
+        url = str(link["href"]) if link else None
+    assert sorted(seen) == sorted(f"Idee {n}" for n in range(30))
+    again = [
+        a.get_text() for a in soup(browser.get("/ideas?sort=random")).select(".idea-card__title a")
+    ]
+    assert again == seen[:20]
+
+
+def test_similar_ideas_are_suggested(browser: Browser, db: Database, resident: User) -> None:
+    post_idea(db, resident, title="Fietsenstalling aan het station")
+    fragment = browser.get("/ideas/similar?title=Nieuwe fietsenstalling")
+    assert [a.get_text() for a in soup(fragment).select("#similar-ideas a")] == [
+        "Fietsenstalling aan het station"
+    ]
+    assert not soup(browser.get("/ideas/similar?title=xyz")).select("#similar-ideas a")
+
+
+def test_clerk_manages_categories(browser: Browser, db: Database, clerk: User) -> None:
+    browser.login("greet@example.be")
+    browser.get("/ideas/categories")
+    bad = browser.post("/ideas/categories", {"name_nl": "Groen", "name_fr": "", "name_en": "Green"})
+    assert bad.status_code == 400
+    assert field_error(bad, "name_fr")
+    browser.post("/ideas/categories", {"name_nl": "Groen", "name_fr": "Vert", "name_en": "Green"})
+    page = browser.get("/ideas/categories")
+    assert "Groen" in select_one(page, ".category-list").get_text()
+    with db.read() as session:
+        from sqlmodel import select
+
+        category = session.exec(select(IdeaCategory)).one()
+    browser.post(f"/ideas/categories/{category.id}", {"active": "0"})
+    new_idea_form = browser.get("/ideas/new")
+    assert "Groen" not in select_one(new_idea_form, "#field-category").get_text()
+
+
+def test_unknown_idea_is_a_404(browser: Browser) -> None:
+    assert browser.get("/ideas/9999").status_code == 404
+
+
+def test_the_unverified_are_asked_to_confirm_first(browser: Browser, db: Database) -> None:
+    create_user(db, email="new@example.be", verified=False)
+    browser.login("new@example.be")
+    response = browser.get("/ideas/new")
+    assert response.status_code == 403

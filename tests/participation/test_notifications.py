@@ -1,0 +1,454 @@
+"""Follows and notifications: the actions on both databases, and the pages as a user sees them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func
+from sqlmodel import col, select
+from starlette.applications import Starlette
+
+from participation.actions import do_create_user
+from participation.database import Database
+from participation.i18n import current_language, gettext
+from participation.models import User
+from participation.notifications import (
+    PAGE_SIZE,
+    Follow,
+    Notification,
+    do_follow,
+    do_mark_read,
+    do_unfollow,
+    follower_ids,
+    is_following,
+    notify,
+    notify_followers,
+    unread_count,
+)
+from tests.helpers import PASSWORD, Browser, create_user, flashes, select_one, soup
+
+
+def tell(db: Database, user: User, text: str, link: str = "/account") -> None:
+    assert user.id is not None
+    with db.write() as session:
+        notify(
+            session,
+            [user.id],
+            kind="idea.comment",
+            subject="idea",
+            subject_id=1,
+            link=link,
+            message=lambda: text,
+        )
+
+
+def follows(db: Database) -> int:
+    with db.read() as session:
+        return int(session.exec(select(func.count()).select_from(Follow)).one())
+
+
+def unread(db: Database, user: User) -> int:
+    assert user.id is not None
+    with db.read() as session:
+        return unread_count(session, user.id)
+
+
+# Follows
+
+
+def test_following_twice_leaves_one_follow(db: Database) -> None:
+    ann = create_user(db)
+    assert ann.id is not None
+    with db.write() as session:
+        do_follow(session, ann.id, "idea", 7)
+        do_follow(session, ann.id, "idea", 7)
+    with db.write() as session:
+        do_follow(session, ann.id, "idea", 7)
+    assert follows(db) == 1
+    with db.read() as session:
+        assert is_following(session, ann.id, "idea", 7)
+        assert not is_following(session, ann.id, "idea", 8)
+        assert not is_following(session, ann.id, "pact", 7)
+        assert follower_ids(session, "idea", 7) == [ann.id]
+
+
+def test_twenty_concurrent_follows_leave_one_follow(db: Database) -> None:
+    ann = create_user(db)
+    assert ann.id is not None
+    user_id = ann.id
+    start = threading.Barrier(20)
+
+    def follow() -> None:
+        start.wait(timeout=30)
+        with db.write() as session:
+            do_follow(session, user_id, "idea", 7)
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        for future in [pool.submit(follow) for _ in range(20)]:
+            future.result()
+    assert follows(db) == 1
+
+
+def test_unfollow_is_idempotent_and_touches_only_that_follow(db: Database) -> None:
+    ann = create_user(db)
+    bob = create_user(db, email="bob@example.be", name="Bob")
+    assert ann.id is not None
+    assert bob.id is not None
+    with db.write() as session:
+        do_follow(session, ann.id, "idea", 7)
+        do_follow(session, ann.id, "idea", 8)
+        do_follow(session, bob.id, "idea", 7)
+    with db.write() as session:
+        do_unfollow(session, ann.id, "idea", 7)
+        do_unfollow(session, ann.id, "idea", 7)
+        do_unfollow(session, ann.id, "pact", 99)
+    with db.read() as session:
+        assert not is_following(session, ann.id, "idea", 7)
+        assert is_following(session, ann.id, "idea", 8)
+        assert follower_ids(session, "idea", 7) == [bob.id]
+
+
+# Notify
+
+
+def test_notify_skips_the_actor_and_duplicates_and_speaks_each_language(db: Database) -> None:
+    with db.write() as session:
+        actor = do_create_user(
+            session, email="actor@example.be", display_name="A", password=PASSWORD, language="en"
+        )
+        marie = do_create_user(
+            session, email="marie@example.be", display_name="M", password=PASSWORD, language="fr"
+        )
+        jan = do_create_user(
+            session, email="jan@example.be", display_name="J", password=PASSWORD, language="nl"
+        )
+        piet = do_create_user(
+            session, email="piet@example.be", display_name="P", password=PASSWORD, language="nl"
+        )
+    assert actor.id
+    assert marie.id
+    assert jan.id
+    assert piet.id
+    calls: list[str] = []
+
+    def message() -> str:
+        calls.append(current_language())
+        return gettext("Log in")
+
+    with db.write() as session:
+        told = notify(
+            session,
+            [marie.id, jan.id, actor.id, marie.id, piet.id, jan.id, 999_999],
+            kind="idea.comment",
+            subject="idea",
+            subject_id=3,
+            link="/ideas/3#comments",
+            message=message,
+            exclude=actor.id,
+        )
+    assert told == 3
+    assert sorted(calls) == ["fr", "nl"]  # once per language, not once per recipient
+    assert current_language() == "nl"  # the caller's language is left as it was
+    with db.read() as session:
+        rows = session.exec(select(Notification).order_by(col(Notification.id))).all()
+    assert {(row.user_id, row.text) for row in rows} == {
+        (marie.id, "Se connecter"),
+        (jan.id, "Aanmelden"),
+        (piet.id, "Aanmelden"),
+    }
+    assert {(r.kind, r.subject, r.subject_id, r.link) for r in rows} == {
+        ("idea.comment", "idea", 3, "/ideas/3#comments")
+    }
+    assert all(row.read_at is None and row.created_at.tzinfo is not None for row in rows)
+
+
+def test_notify_followers_tells_the_followers_in_the_callers_transaction(db: Database) -> None:
+    ann = create_user(db)
+    bob = create_user(db, email="bob@example.be", name="Bob")
+    cas = create_user(db, email="cas@example.be", name="Cas")
+    assert ann.id
+    assert bob.id
+    assert cas.id
+    with db.write() as session:
+        for user_id in (ann.id, bob.id, cas.id):
+            do_follow(session, user_id, "idea", 5)
+        do_follow(session, cas.id, "idea", 6)
+
+    def tell_followers() -> int:
+        with db.write() as session:
+            return notify_followers(
+                session,
+                subject="idea",
+                subject_id=5,
+                kind="idea.answer",
+                link="/ideas/5",
+                message=lambda: "The city answered",
+                exclude=ann.id,
+            )
+
+    with pytest.raises(RuntimeError), db.write() as session:
+        notify_followers(
+            session,
+            subject="idea",
+            subject_id=5,
+            kind="idea.answer",
+            link="/ideas/5",
+            message=lambda: "rolled back",
+        )
+        raise RuntimeError("the action failed")
+    assert unread(db, bob) == 0  # a rolled-back action tells nobody
+
+    assert tell_followers() == 2
+    assert (unread(db, ann), unread(db, bob), unread(db, cas)) == (0, 1, 1)
+
+
+def test_notify_refuses_a_link_off_the_site(db: Database) -> None:
+    ann = create_user(db)
+    for link in ("https://evil.example/", "//evil.example/x", "ideas/1", "/" + "x" * 600):
+        with pytest.raises(ValueError, match="on this site"), db.write() as session:
+            notify(
+                session,
+                [ann.id or 0],
+                kind="k",
+                subject="idea",
+                subject_id=1,
+                link=link,
+                message=lambda: "hi",
+            )
+
+
+def test_unread_count_and_mark_read(db: Database) -> None:
+    ann = create_user(db)
+    bob = create_user(db, email="bob@example.be", name="Bob")
+    assert ann.id
+    assert bob.id
+    for number in range(3):
+        tell(db, ann, f"Message {number}")
+    tell(db, bob, "For Bob")
+    assert unread(db, ann) == 3
+    with db.read() as session:
+        assert unread_count(session, ann.id, limit=2) == 2
+        first = session.exec(select(Notification.id).where(Notification.user_id == ann.id)).first()
+        bobs = session.exec(select(Notification.id).where(Notification.user_id == bob.id)).one()
+    with db.write() as session:
+        assert do_mark_read(session, ann.id, first) == 1
+        assert do_mark_read(session, ann.id, first) == 0
+        assert do_mark_read(session, ann.id, bobs) == 0  # not Ann's to mark
+    assert unread(db, ann) == 2
+    with db.write() as session:
+        assert do_mark_read(session, ann.id) == 2
+    assert (unread(db, ann), unread(db, bob)) == (0, 1)
+
+
+def test_erasing_an_account_erases_its_follows_and_notifications(db: Database) -> None:
+    ann = create_user(db)
+    assert ann.id is not None
+    with db.write() as session:
+        do_follow(session, ann.id, "idea", 1)
+    tell(db, ann, "Hello")
+    with db.write() as session:
+        stored = session.get(User, ann.id)
+        session.delete(stored)
+    with db.read() as session:
+        assert session.exec(select(func.count()).select_from(Notification)).one() == 0
+    assert follows(db) == 0
+
+
+# Pages
+
+
+@contextmanager
+def notification_queries(app: Starlette) -> Iterator[list[str]]:
+    """The SQL statements on the notifications table while the block runs."""
+    seen: list[str] = []
+    engine = app.state.db.engine
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "notifications" in statement:
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_the_nav_shows_the_unread_count_with_one_query_and_none_for_visitors(
+    browser: Browser, db: Database, app: Starlette
+) -> None:
+    ann = create_user(db)
+    with notification_queries(app) as queries:
+        page = browser.get("/")
+    assert soup(page).select_one("a[href='/notifications']") is None
+    assert queries == []
+
+    browser.login("ann@example.be")
+    link = select_one(browser.get("/"), "nav a[href='/notifications']")
+    assert link.select_one(".badge") is None
+
+    for number in range(3):
+        tell(db, ann, f"Message {number}")
+    with notification_queries(app) as queries:
+        page = browser.get("/account")
+    assert len(queries) == 1
+    link = select_one(page, "nav a[href='/notifications']")
+    badge = select_one(page, "nav a[href='/notifications'] .badge")
+    hidden = badge.select_one(".visually-hidden")
+    assert hidden is not None
+    assert hidden.get_text(strip=True)  # "unread", said in words
+    assert badge.get_text(" ", strip=True).startswith("3 ")
+    assert link.get_text(" ", strip=True).split()[1] == "3"
+
+
+def test_the_badge_stops_counting_at_99_plus(browser: Browser, db: Database) -> None:
+    ann = create_user(db)
+    assert ann.id is not None
+    with db.write() as session:
+        for _ in range(101):
+            notify(
+                session,
+                [ann.id],
+                kind="k",
+                subject="idea",
+                subject_id=1,
+                link="/",
+                message=lambda: "Again",
+            )
+    browser.login("ann@example.be")
+    badge = select_one(browser.get("/"), "nav a[href='/notifications'] .badge")
+    assert badge.get_text(" ", strip=True).startswith("99+ ")
+
+
+def test_the_page_lists_newest_first_and_pages_back(browser: Browser, db: Database) -> None:
+    ann = create_user(db)
+    bob = create_user(db, email="bob@example.be", name="Bob")
+    for number in range(1, PAGE_SIZE + 6):
+        tell(db, ann, f"Message {number}")
+    tell(db, bob, "Only for Bob")
+    browser.login("ann@example.be")
+
+    first = browser.get("/notifications")
+    assert first.status_code == 200
+    items = soup(first).select(".notification-list > li")
+    texts = [select_one_in(item, "a").get_text(strip=True) for item in items]
+    assert texts == [f"Message {n}" for n in range(PAGE_SIZE + 5, 5, -1)]
+    assert all(item.select_one(".notification__new") for item in items)  # unread, in words
+    assert "Only for Bob" not in first.text
+
+    older = select_one(first, "a[rel='next']")
+    second = browser.get(str(older["href"]))
+    texts = [a.get_text(strip=True) for a in soup(second).select(".notification-list a")]
+    assert texts == [f"Message {n}" for n in range(5, 0, -1)]
+    assert soup(second).select_one("a[rel='next']") is None
+
+    assert browser.get("/notifications?before=nonsense").status_code == 400
+
+
+def select_one_in(tag: Any, selector: str) -> Any:
+    found = tag.select_one(selector)
+    assert found is not None
+    return found
+
+
+def test_an_empty_list_says_so(browser: Browser, db: Database) -> None:
+    create_user(db)
+    browser.login("ann@example.be")
+    page = browser.get("/notifications")
+    assert select_one(page, "main .empty").get_text(strip=True)
+    assert soup(page).select_one(".notification-list") is None
+    assert soup(page).select_one("form[action='/notifications/read']") is None
+
+
+def test_opening_a_notification_marks_it_read_and_goes_to_its_link(
+    browser: Browser, db: Database
+) -> None:
+    ann = create_user(db)
+    bob = create_user(db, email="bob@example.be", name="Bob")
+    tell(db, ann, "Someone answered", link="/account?tab=1")
+    tell(db, bob, "For Bob")
+    browser.login("ann@example.be")
+    link = select_one(browser.get("/notifications"), ".notification-list a")
+
+    opened = browser.get(str(link["href"]))
+    assert opened.status_code == 303
+    assert opened.headers["location"] == "/account?tab=1"
+    assert unread(db, ann) == 0
+    page = browser.get("/notifications")
+    assert select_one(page, ".notification-list li").select_one(".notification__new") is None
+    assert select_one(page, "nav a[href='/notifications']").select_one(".badge") is None
+
+    with db.read() as session:
+        bobs = session.exec(select(Notification.id).where(Notification.user_id == bob.id)).one()
+    assert browser.get(f"/notifications/{bobs}").status_code == 404
+    assert unread(db, bob) == 1
+    assert browser.get("/notifications/999999").status_code == 404
+
+
+def test_a_stored_link_off_the_site_is_not_followed(browser: Browser, db: Database) -> None:
+    ann = create_user(db)
+    with db.write() as session:
+        stored = Notification(
+            user_id=ann.id or 0,
+            subject="idea",
+            subject_id=1,
+            kind="k",
+            text="Odd",
+            link="https://evil.example/",
+        )
+        session.add(stored)
+    browser.login("ann@example.be")
+    opened = browser.get(f"/notifications/{stored.id}")
+    assert opened.headers["location"] == "/notifications"
+
+
+def test_mark_all_as_read(browser: Browser, db: Database) -> None:
+    ann = create_user(db)
+    for number in range(3):
+        tell(db, ann, f"Message {number}")
+    browser.login("ann@example.be")
+    page = browser.get("/notifications")
+    form = select_one(page, "form[action='/notifications/read']")
+    assert form["method"] == "post"
+    assert form.select_one("input[name='csrf_token']")
+
+    done = browser.post("/notifications/read")
+    assert done.status_code == 303
+    assert done.headers["location"] == "/notifications"
+    after = browser.get("/notifications")
+    assert flashes(after)
+    assert unread(db, ann) == 0
+    assert soup(after).select(".notification__new") == []
+    assert len(soup(after).select(".notification-list li")) == 3
+    assert soup(after).select_one("form[action='/notifications/read']") is None
+
+
+def test_a_hostile_text_is_shown_as_text(browser: Browser, db: Database) -> None:
+    ann = create_user(db)
+    hostile = "<script>alert(1)</script>"
+    tell(db, ann, hostile)
+    browser.login("ann@example.be")
+    page = browser.get("/notifications")
+    assert soup(page).find("script", string="alert(1)") is None
+    assert select_one(page, ".notification-list a").get_text() == hostile
+
+
+def test_a_visitor_is_sent_to_log_in(browser: Browser) -> None:
+    for path in ("/notifications", "/notifications/1"):
+        response = browser.get(path)
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/login?next=%2Fnotifications")
+
+
+def test_marking_read_without_a_csrf_token_is_refused(browser: Browser, db: Database) -> None:
+    ann = create_user(db)
+    tell(db, ann, "Hello")
+    browser.login("ann@example.be")
+    response = browser.client.post("/notifications/read")
+    assert response.status_code == 403
+    assert unread(db, ann) == 1

@@ -74,9 +74,16 @@ class Sample:
 
 
 async def load(
-    port: int, path: str, headers: dict[str, str], connections: int, seconds: float, limit: int
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    connections: int,
+    seconds: float,
+    limit: int,
+    *,
+    method: str = "GET",
 ) -> Sample:
-    """Keep `connections` clients busy with GET `path` for `seconds` or `limit` requests."""
+    """Keep `connections` clients busy with `method` `path` for `seconds` or `limit` requests."""
     pool = await asyncio.gather(*(Connection.open(port) for _ in range(connections)))
     sample = Sample()
     start = perf_counter()
@@ -85,10 +92,10 @@ async def load(
     async def client(connection: Connection) -> None:
         while perf_counter() < deadline and len(sample.latencies) < limit:
             sent = perf_counter()
-            reply = await connection.request("GET", path, headers)
+            reply = await connection.request(method, path, headers)
             sample.latencies.append(perf_counter() - sent)
             if reply.status != 200:
-                raise RuntimeError(f"GET {path} on port {port} gave {reply.status}")
+                raise RuntimeError(f"{method} {path} on port {port} gave {reply.status}")
 
     try:
         await asyncio.gather(*(client(connection) for connection in pool))

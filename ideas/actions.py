@@ -228,10 +228,15 @@ def do_comment(session: Session, idea_id: int, user: User, draft: CommentDraft) 
     return comment
 
 
-def do_delete_comment(session: Session, idea_id: int, comment_id: int, user: User) -> None:
+def get_comment(session: Session, idea_id: int, comment_id: int) -> Comment:
     comment = session.get(Comment, comment_id)
     if comment is None or comment.subject != SUBJECT or comment.subject_id != idea_id:
         raise Refused(404, gettext("This comment does not exist."))
+    return comment
+
+
+def do_delete_comment(session: Session, idea_id: int, comment_id: int, user: User) -> None:
+    comment = get_comment(session, idea_id, comment_id)
     comments.check_can_change(comment, user, editing=False)
     comments.do_delete_comment(session, comment)
     session.execute(
@@ -242,9 +247,7 @@ def do_delete_comment(session: Session, idea_id: int, comment_id: int, user: Use
 def do_edit_comment(
     session: Session, idea_id: int, comment_id: int, user: User, draft: CommentDraft
 ) -> Comment:
-    comment = session.get(Comment, comment_id)
-    if comment is None or comment.subject != SUBJECT or comment.subject_id != idea_id:
-        raise Refused(404, gettext("This comment does not exist."))
+    comment = get_comment(session, idea_id, comment_id)
     comments.check_can_change(comment, user, editing=True)
     comments.do_edit_comment(session, comment, draft.body, draft.stance)
     return comment

@@ -8,7 +8,7 @@ import enum
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from participation.database import UTCDateTime, utcnow
+from participation.database import UTCDateTime, one_of, utcnow
 from participation.i18n import N_, gettext
 
 TITLE_MAX = 150
@@ -40,10 +40,6 @@ def status_label(status: str) -> str:
     return gettext(_STATUS_LABELS[IdeaStatus(status)])
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 def _user_fk(*, nullable: bool, ondelete: str, index: bool = False) -> Column[int]:
     return Column(
         Integer, ForeignKey("users.id", ondelete=ondelete), nullable=nullable, index=index
@@ -73,7 +69,7 @@ class IdeaCategory(SQLModel, table=True):
 class Idea(SQLModel, table=True):
     __tablename__ = "ideas"
     __table_args__ = (
-        CheckConstraint(_in("status", STATUS_VALUES), name="ck_ideas_status"),
+        CheckConstraint(one_of("status", STATUS_VALUES), name="ck_ideas_status"),
         CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90", name="ck_ideas_lat"),
         CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180", name="ck_ideas_lng"),
         CheckConstraint(
@@ -147,7 +143,7 @@ class OfficialAnswer(SQLModel, table=True):
 
     __tablename__ = "idea_answers"
     __table_args__ = (
-        CheckConstraint(_in("status", STATUS_VALUES), name="ck_idea_answers_status"),
+        CheckConstraint(one_of("status", STATUS_VALUES), name="ck_idea_answers_status"),
         Index("ix_idea_answers_idea", "idea_id", "id"),
     )
 

@@ -292,9 +292,7 @@ def _comment_id(request: Request) -> int:
 def edit_comment(request: Request) -> Response:
     user = auth.require_user(request)
     with auth.database(request).read() as session:
-        found = session.get(comments.Comment, _comment_id(request))
-    if found is None or found.subject_id != _idea_id(request) or found.subject != SUBJECT:
-        raise HTTPException(404)
+        found = actions.get_comment(session, _idea_id(request), _comment_id(request))
     comments.check_can_change(found, user, editing=True)
     if request.method == "GET":
         form = Form({"body": found.body, "stance": found.stance or ""})

@@ -47,6 +47,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK constraint that keeps a text column within its allowed values."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
 def engine_url(url: str) -> str:
     """psycopg 3 is our PostgreSQL driver; accept the plain postgresql:// spelling."""
     if url.startswith("postgresql://"):

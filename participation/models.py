@@ -8,7 +8,7 @@ import enum
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from participation.database import UTCDateTime, utcnow
+from participation.database import UTCDateTime, one_of, utcnow
 from participation.i18n import N_, gettext
 
 
@@ -36,10 +36,6 @@ def role_label(role: str) -> str:
     return gettext(_ROLE_LABELS[Role(role)])
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class User(SQLModel, table=True):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("email = lower(email)", name="ck_users_email_lower"),)
@@ -62,7 +58,7 @@ class UserRole(SQLModel, table=True):
     __tablename__ = "user_roles"
     __table_args__ = (
         UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
-        CheckConstraint(_in("role", ROLE_VALUES), name="ck_user_roles_role"),
+        CheckConstraint(one_of("role", ROLE_VALUES), name="ck_user_roles_role"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

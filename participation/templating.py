@@ -88,11 +88,17 @@ class Templates:
             "csrf_token": csrf_token(self.settings.secret_key, context.csrf_subject),
             "language": context.language,
             "flashes": flashes,
-            "url": lambda name, **params: str(request.app.url_path_for(name, **params)),
-            "current_path": request.url.path,
+            "current_path": request.scope["path"],
+            "current_url": _path_and_query(request),
             "unread_notifications": lambda: unread_notifications(request),
             "unread_badge_limit": UNREAD_BADGE_LIMIT,
         }
+
+
+def _path_and_query(request: Request) -> str:
+    """Where the visitor is, to come back to after a form (the language switch, logging in)."""
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return request.scope["path"] + (f"?{query}" if query else "")
 
 
 def render(

@@ -19,9 +19,19 @@ from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    sync_playwright,
+)
 
 from participation.database import Database
 from tests.conftest import TEST_SECRET_KEY, unavailable
@@ -48,6 +58,9 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 800}
 # A Flemish visitor: the app picks Dutch, its default, from the Accept-Language header.
 LOCALE = "nl-BE"
+# Where the live server's maps fetch their tiles: the server itself, which has none. Checks for
+# errors ignore the failed requests for them.
+TILE_PATH = "/static/tiles"
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,8 @@ def server_env(database_url: str, var_dir: Path, base_url: str) -> dict[str, str
         INSPRAAK_VAR_DIR=str(var_dir),
         INSPRAAK_SECRET_KEY=TEST_SECRET_KEY,
         INSPRAAK_BASE_URL=base_url,
+        # No internet in tests: maps ask the server itself for tiles (a 404 is fine).
+        INSPRAAK_MAP_TILE_URL=f"{base_url}{TILE_PATH}/{{z}}/{{x}}/{{y}}.png",
     )
     return env
 
@@ -270,3 +285,58 @@ def create_account_with_cli(server: LiveServer, address: str, name: str, passwor
         check=False,
     )
     assert done.returncode == 0, f"inspraak users create failed:\n{done.stdout}{done.stderr}"
+
+
+# --- layout -----------------------------------------------------------------------------------
+
+WIDER_THAN_VIEWPORT = """width => [...document.body.querySelectorAll("*")]
+    .filter(el => el.getBoundingClientRect().right > width + 0.5)
+    .map(el => {
+        const classes = el.classList.length ? "." + [...el.classList].join(".") : "";
+        const right = Math.round(el.getBoundingClientRect().right);
+        return `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${classes} (right ${right})`;
+    })"""
+
+
+def assert_fits(page: Page, width: int) -> None:
+    """No horizontal scrollbar: the page is no wider than the viewport (WCAG 1.4.10 Reflow)."""
+    scroll_width: int = page.evaluate("() => document.documentElement.scrollWidth")
+    if scroll_width > width:
+        wide: list[str] = page.evaluate(WIDER_THAN_VIEWPORT, width)
+        raise AssertionError(
+            f"{page.url} scrolls sideways at {width} px (scrollWidth {scroll_width} px); "
+            f"elements past the right edge: {', '.join(wide)}"
+        )
+
+
+# --- errors -----------------------------------------------------------------------------------
+
+
+def watch_for_errors(page: Page) -> list[str]:
+    """Collect script errors, console errors and failed responses of `page` from now on.
+
+    Map tiles are left out: the test server has none, so every tile request fails. So is the
+    /favicon.ico that Chromium asks for by itself: the app has none (yet), no page links to it.
+    """
+    problems: list[str] = []
+
+    def is_tile(url: str) -> bool:
+        return f"{TILE_PATH}/" in url or urlsplit(url).path == "/favicon.ico"
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not is_tile(message.location.get("url", "")):
+            problems.append(f"console error: {message.text} ({message.location.get('url')})")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and not is_tile(response.url):
+            problems.append(f"{response.status} for {response.url}")
+
+    def on_request_failed(request: Request) -> None:
+        if not is_tile(request.url):
+            problems.append(f"request failed: {request.url} ({request.failure})")
+
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("requestfailed", on_request_failed)
+    return problems

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
+from contextlib import suppress
 from dataclasses import dataclass, field
 from time import perf_counter
 
@@ -50,7 +52,8 @@ class Connection:
 
     async def close(self) -> None:
         self.writer.close()
-        await self.writer.wait_closed()
+        with suppress(ConnectionError):  # the server may have dropped it first
+            await self.writer.wait_closed()
 
 
 @dataclass
@@ -82,23 +85,38 @@ async def load(
     limit: int,
     *,
     method: str = "GET",
+    statuses: Counter[int] | None = None,
 ) -> Sample:
-    """Keep `connections` clients busy with `method` `path` for `seconds` or `limit` requests."""
-    pool = await asyncio.gather(*(Connection.open(port) for _ in range(connections)))
+    """Keep `connections` clients busy with `method` `path` for `seconds` or `limit` requests.
+
+    A status other than 200 raises, unless `statuses` is given: then every status is counted
+    there and the load goes on; a connection the server drops (as uvicorn does after an
+    unhandled error) is opened again and counted as status 0."""
+    pool = list(await asyncio.gather(*(Connection.open(port) for _ in range(connections))))
     sample = Sample()
     start = perf_counter()
     deadline = start + seconds
 
-    async def client(connection: Connection) -> None:
+    async def client(index: int) -> None:
         while perf_counter() < deadline and len(sample.latencies) < limit:
             sent = perf_counter()
-            reply = await connection.request(method, path, headers)
+            try:
+                reply = await pool[index].request(method, path, headers)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                if statuses is None:
+                    raise
+                statuses[0] += 1
+                await pool[index].close()
+                pool[index] = await Connection.open(port)
+                continue
             sample.latencies.append(perf_counter() - sent)
-            if reply.status != 200:
+            if statuses is not None:
+                statuses[reply.status] += 1
+            elif reply.status != 200:
                 raise RuntimeError(f"{method} {path} on port {port} gave {reply.status}")
 
     try:
-        await asyncio.gather(*(client(connection) for connection in pool))
+        await asyncio.gather(*(client(index) for index in range(connections)))
         sample.elapsed = perf_counter() - start
     finally:
         await asyncio.gather(*(connection.close() for connection in pool))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from sqlalchemy import delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from ideas.forms import AnswerDraft, CategoryDraft, CommentDraft, IdeaDraft
@@ -141,12 +143,11 @@ def do_support(session: Session, idea_id: int, user: User, threshold: int) -> Id
         raise Refused(409, gettext("A withdrawn idea cannot be supported."))
     assert user.id is not None
     if _insert_ignoring_duplicates(session, idea_id, user.id):
-        session.execute(
-            update(Idea).where(col(Idea.id) == idea_id).values(support_count=Idea.support_count + 1)
-        )
-        session.refresh(idea)
+        _add_to_count(session, idea, +1)
         if idea.support_count >= threshold and idea.status == IdeaStatus.new:
             _move_under_review(session, idea, threshold)
+    else:
+        _add_to_count(session, idea, 0)  # a concurrent support may have committed meanwhile
     return idea
 
 
@@ -157,12 +158,23 @@ def do_unsupport(session: Session, idea_id: int, user: User) -> Idea:
         .where(col(Support.idea_id) == idea_id, col(Support.user_id) == user.id)
         .returning(Support.__table__.c.id)  # type: ignore[attr-defined]
     ).first()
-    if removed is not None:
-        session.execute(
-            update(Idea).where(col(Idea.id) == idea_id).values(support_count=Idea.support_count - 1)
-        )
-        session.refresh(idea)
+    _add_to_count(session, idea, -1 if removed is not None else 0)
     return idea
+
+
+def _add_to_count(session: Session, idea: Idea, change: int) -> None:
+    """Change the count in the database (atomic under concurrency) and in the loaded idea,
+    which then shows the count as it is now, other residents' supports included."""
+    if change:
+        statement: Any = (
+            update(Idea)
+            .where(col(Idea.id) == idea.id)
+            .values(support_count=Idea.support_count + change)
+            .returning(Idea.__table__.c.support_count)  # type: ignore[attr-defined]
+        )
+    else:
+        statement = select(Idea.support_count).where(Idea.id == idea.id)
+    set_committed_value(idea, "support_count", session.execute(statement).scalar_one())
 
 
 def has_supported(session: Session, idea_id: int, user_id: int) -> bool:
@@ -173,17 +185,18 @@ def has_supported(session: Session, idea_id: int, user_id: int) -> bool:
 
 
 def _move_under_review(session: Session, idea: Idea, threshold: int) -> None:
+    """A conditional update: of two supports crossing the threshold at once, one moves it."""
     assert idea.id is not None
-    idea.status = IdeaStatus.under_review.value
-    session.add(idea)
-    session.add(
-        OfficialAnswer(
-            idea_id=idea.id,
-            status=idea.status,
-            body="",
-            automatic=True,
-        )
-    )
+    moved = session.execute(
+        update(Idea)
+        .where(col(Idea.id) == idea.id, col(Idea.status) == IdeaStatus.new.value)
+        .values(status=IdeaStatus.under_review.value)
+        .returning(Idea.__table__.c.id)  # type: ignore[attr-defined]
+    ).first()
+    if moved is None:
+        return
+    set_committed_value(idea, "status", IdeaStatus.under_review.value)
+    session.add(OfficialAnswer(idea_id=idea.id, status=idea.status, body="", automatic=True))
     clerks = session.exec(select(UserRole.user_id).where(UserRole.role == Role.clerk.value))
     notify(
         session,

@@ -82,6 +82,7 @@ class Idea(SQLModel, table=True):
         Index("ix_ideas_shuffle_order", "shuffle_key", "id"),
         Index("ix_ideas_status", "status", "id"),
         Index("ix_ideas_category", "category_id", "id"),
+        Index("ix_ideas_place", "latitude", "longitude"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -10,7 +10,7 @@ from sqlalchemy import and_, tuple_
 from sqlmodel import Session, col, select
 
 from ideas.models import Idea, IdeaCategory, IdeaPhoto, OfficialAnswer
-from participation import search
+from participation import search as search_index
 from participation.models import User
 
 SORTS = ("new", "supported", "discussed", "random")
@@ -43,37 +43,72 @@ def _cursor(raw: str, parts: int) -> tuple[int, ...] | None:
     return tuple(int(p) for p in pieces)
 
 
-def _base(session: Session, flt: IdeaFilter) -> Any:
+def _base(session: Session, flt: IdeaFilter, *, search: bool = True) -> Any:
     statement = select(Idea).where(col(Idea.withdrawn_at).is_(None))
     if flt.category_id is not None:
         statement = statement.where(Idea.category_id == flt.category_id)
     if flt.status:
         statement = statement.where(Idea.status == flt.status)
-    matching = search.matching_ids(SEARCH_INDEX, flt.query, session.get_bind().dialect.name)
-    if matching is not None:
-        statement = statement.where(col(Idea.id).in_(matching))
+    if search:
+        dialect = session.get_bind().dialect.name
+        matching = search_index.matching_ids(SEARCH_INDEX, flt.query, dialect)
+        if matching is not None:
+            statement = statement.where(col(Idea.id).in_(matching))
     return statement
 
 
-def _ordered(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea], str | None]:
-    statement = _base(session, flt)
-    if flt.sort in ("supported", "discussed"):
-        column = col(Idea.support_count if flt.sort == "supported" else Idea.comment_count)
-        after = _cursor(flt.cursor, 2)
+def _by_count(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea], str | None]:
+    """Most supported or discussed first. The cursor's tie (ideas with the same count) is read
+    by id, then the lower counts by the index: no page walks through a long tie."""
+    count = col(Idea.support_count if flt.sort == "supported" else Idea.comment_count)
+    order = (count.desc(), col(Idea.id).desc())
+    after = _cursor(flt.cursor, 2)
+    found: list[Idea] = []
+    if after:
+        tie = _base(session, flt).where(count == after[0], col(Idea.id) < after[1])
+        found = list(session.exec(tie.order_by(*order).limit(limit + 1)).all())
+    if len(found) <= limit:
+        rest = _base(session, flt)
         if after:
-            statement = statement.where(tuple_(column, col(Idea.id)) < tuple_(*after))
-        statement = statement.order_by(column.desc(), col(Idea.id).desc())
-        found = list(session.exec(statement.limit(limit + 1)).all())
-        last = found[limit - 1] if len(found) > limit else None
-        count = (
-            (last.support_count if flt.sort == "supported" else last.comment_count) if last else 0
-        )
-        return found[:limit], f"{count}.{last.id}" if last else None
-    after_id = _cursor(flt.cursor, 1)
-    if after_id:
-        statement = statement.where(col(Idea.id) < after_id[0])
-    found = list(session.exec(statement.order_by(col(Idea.id).desc()).limit(limit + 1)).all())
-    return found[:limit], str(found[limit - 1].id) if len(found) > limit else None
+            rest = rest.where(count < after[0])
+        found += session.exec(rest.order_by(*order).limit(limit + 1 - len(found))).all()
+    if len(found) <= limit:
+        return found, None
+    last = found[limit - 1]
+    value = last.support_count if flt.sort == "supported" else last.comment_count
+    return found[:limit], f"{value}.{last.id}"
+
+
+def _newest(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea], str | None]:
+    """Newest first. A search is read from the full-text index newest first, in batches, so
+    a common word does not make the index collect every match."""
+    after = _cursor(flt.cursor, 1)
+    before = after[0] if after else None
+    dialect = session.get_bind().dialect.name
+    found: list[Idea] = []
+    if search_index.matching_ids(SEARCH_INDEX, flt.query, dialect) is None:
+        statement = _base(session, flt)
+        if before is not None:
+            statement = statement.where(col(Idea.id) < before)
+        found = list(session.exec(statement.order_by(col(Idea.id).desc()).limit(limit + 1)))
+    else:
+        batch = (limit + 1) * 4
+        for _round in range(25):  # bounded: a search with strict filters ends with a short page
+            matching = search_index.matching_ids(
+                SEARCH_INDEX, flt.query, dialect, before=before, limit=batch
+            )
+            assert matching is not None  # the query has words: checked above
+            ids = list(session.execute(matching).scalars())
+            if not ids:
+                break
+            statement = _base(session, flt, search=False).where(col(Idea.id).in_(ids))
+            found += session.exec(statement.order_by(col(Idea.id).desc())).all()
+            before = min(ids)
+            if len(found) > limit or len(ids) < batch:
+                break
+    if len(found) <= limit:
+        return found, None
+    return found[:limit], str(found[limit - 1].id)
 
 
 def _shuffled(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea], str | None]:
@@ -102,8 +137,10 @@ def _shuffled(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea]
 def list_ideas(session: Session, flt: IdeaFilter, limit: int = PAGE_SIZE) -> IdeaPage:
     if flt.sort == "random":
         ideas, next_cursor = _shuffled(session, flt, limit)
+    elif flt.sort in ("supported", "discussed"):
+        ideas, next_cursor = _by_count(session, flt, limit)
     else:
-        ideas, next_cursor = _ordered(session, flt, limit)
+        ideas, next_cursor = _newest(session, flt, limit)
     page = IdeaPage(ideas, next_cursor)
     page.authors = author_names(session, {i.author_id for i in ideas if i.author_id})
     page.categories = {c.id: c for c in session.exec(select(IdeaCategory)) if c.id is not None}
@@ -123,7 +160,7 @@ def similar_ideas(session: Session, title: str, exclude: int | None = None) -> l
     dialect = session.get_bind().dialect.name
     hits: Counter[int] = Counter()
     for word in words:
-        matching = search.matching_ids(SEARCH_INDEX, word, dialect)
+        matching = search_index.matching_ids(SEARCH_INDEX, word, dialect)
         if matching is None:
             continue
         statement = select(Idea.id).where(

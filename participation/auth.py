@@ -7,7 +7,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import delete
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
 
@@ -35,10 +35,11 @@ def current_user(connection: HTTPConnection) -> User | None:
     if token is None or context.end_session:
         return None
     with database(connection).read() as session:
-        login = session.get(LoginSession, token_hash(token))
-        if login is None or login.expires_at <= utcnow():
-            return None
-        context.user = session.get(User, login.user_id)
+        context.user = session.exec(
+            select(User)
+            .join(LoginSession, col(LoginSession.user_id) == col(User.id))
+            .where(LoginSession.token_hash == token_hash(token), LoginSession.expires_at > utcnow())
+        ).first()
     return context.user
 
 

@@ -7,8 +7,9 @@ BEGIN IMMEDIATE so that two writers queue on the lock instead of failing half-wa
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,11 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self.bus = bus or EventBus()
+        # SQLite has one writer at a time. Queueing this process's writers on a lock is fairer
+        # and faster than letting each one sleep and retry in SQLite's busy handler.
+        self._write_lock: AbstractContextManager[object] = (
+            threading.Lock() if self.dialect == "sqlite" else nullcontext()
+        )
 
     @property
     def dialect(self) -> str:
@@ -110,7 +116,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed on success, rolled back on error; events follow commit."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with self._write_lock, Session(self.engine, expire_on_commit=False) as session:
             attach_bus(session, self.bus)
             session.connection(execution_options={"inspraak_write": True})
             try:

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
+from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
 from babel.support import NullTranslations, Translations
 
@@ -82,5 +83,10 @@ def negotiate(accept_language: str, default: str) -> str:
     return max(weighted, key=lambda pair: pair[0])[1]
 
 
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language)
+
+
 def format_datetime(value: dt.datetime, zone: dt.tzinfo, fmt: str = "medium") -> str:
-    return babel_format_datetime(value, format=fmt, tzinfo=zone, locale=_language.get())
+    return babel_format_datetime(value, format=fmt, tzinfo=zone, locale=_locale(_language.get()))

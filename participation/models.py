@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from participation.database import UTCDateTime, one_of, utcnow
@@ -58,6 +58,7 @@ class UserRole(SQLModel, table=True):
     __tablename__ = "user_roles"
     __table_args__ = (
         UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
+        Index("ix_user_roles_role", "role", "user_id"),
         CheckConstraint(one_of("role", ROLE_VALUES), name="ck_user_roles_role"),
     )
 

@@ -200,10 +200,15 @@ def _tsquery(words: list[list[tuple[str, bool]]]) -> str:
     )
 
 
-def matching_ids(name: str, query: str, dialect: str) -> Select[int] | None:
+def matching_ids(
+    name: str, query: str, dialect: str, *, before: int | None = None, limit: int | None = None
+) -> Select[int] | None:
     """SELECT of the ids of documents that contain every word of `query` (as a plural,
     singular, with or without accents; the last word also as a prefix), for use as
-    `col(Model.id).in_(...)`. None when the query has no words: then nothing is filtered."""
+    `col(Model.id).in_(...)`. None when the query has no words: then nothing is filtered.
+
+    With `limit`, the newest matches (highest ids, below `before`) come first and only that
+    many: the index then stops early instead of collecting every match of a common word."""
     _index, key = _table(name, dialect)
     words = _query_words(query)
     if not words:
@@ -215,4 +220,9 @@ def matching_ids(name: str, query: str, dialect: str) -> Select[int] | None:
         expression = _tsquery(words)
     # unique: two searches in one statement get two parameters, not one shared one.
     parameter = bindparam("search_query", expression, type_=String, unique=True)
-    return select(key).where(text(condition).bindparams(parameter))
+    statement = select(key).where(text(condition).bindparams(parameter))
+    if before is not None:
+        statement = statement.where(key < before)
+    if limit is not None:
+        statement = statement.order_by(key.desc()).limit(limit)
+    return statement

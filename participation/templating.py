@@ -97,8 +97,9 @@ class Templates:
 
 def _path_and_query(request: Request) -> str:
     """Where the visitor is, to come back to after a form (the language switch, logging in)."""
+    path: str = request.scope["path"]
     query = request.scope.get("query_string", b"").decode("latin-1")
-    return request.scope["path"] + (f"?{query}" if query else "")
+    return path + (f"?{query}" if query else "")
 
 
 def render(

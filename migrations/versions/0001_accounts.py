@@ -73,9 +73,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("user_id", "role", name="uq_user_roles_user_role"),
     )
+    op.create_index("ix_user_roles_role", "user_roles", ["role", "user_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_user_roles_role", table_name="user_roles")
     op.drop_table("user_roles")
     with op.batch_alter_table("login_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_login_sessions_user_id"))

@@ -332,7 +332,9 @@ def watch_for_errors(page: Page) -> list[str]:
             problems.append(f"{response.status} for {response.url}")
 
     def on_request_failed(request: Request) -> None:
-        if not is_tile(request.url):
+        # ERR_ABORTED: the page went on before the answer came (say, a form was submitted
+        # while an htmx request was still under way); that is the browser's doing, no error.
+        if not is_tile(request.url) and request.failure != "net::ERR_ABORTED":
             problems.append(f"request failed: {request.url} ({request.failure})")
 
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))

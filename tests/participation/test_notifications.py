@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -340,6 +341,8 @@ def test_the_page_lists_newest_first_and_pages_back(browser: Browser, db: Databa
     assert texts == [f"Message {n}" for n in range(PAGE_SIZE + 5, 5, -1)]
     assert all(item.select_one(".notification__new") for item in items)  # unread, in words
     assert "Only for Bob" not in first.text
+    stamp = str(select_one_in(items[0], "time")["datetime"])
+    assert dt.datetime.fromisoformat(stamp).utcoffset() == dt.timedelta(0)
 
     older = select_one(first, "a[rel='next']")
     second = browser.get(str(older["href"]))

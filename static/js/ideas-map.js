@@ -4,12 +4,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   const box = document.querySelector("[data-ideas-map]");
   if (!box || typeof L === "undefined") return;
   box.replaceChildren();
-  const [lat, lng] = box.dataset.center.split(",").map(Number);
-  const map = L.map(box).setView([lat, lng], 13);
-  L.tileLayer(box.dataset.tiles, {
-    maxZoom: 19,
-    attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
-  }).addTo(map);
+  const map = window.inspraakMap(box, box.dataset.center.split(",").map(Number), 13);
   const cluster = L.markerClusterGroup ? L.markerClusterGroup() : L.layerGroup();
   map.addLayer(cluster);
   const bounds = [];

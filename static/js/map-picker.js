@@ -5,13 +5,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const latitude = document.getElementById("field-latitude");
   const longitude = document.getElementById("field-longitude");
   if (!box || !latitude || !longitude || typeof L === "undefined") return;
-  box.hidden = false;
-  const [lat, lng] = box.dataset.center.split(",").map(Number);
-  const map = L.map(box).setView([lat, lng], 13);
-  L.tileLayer(box.dataset.tiles, {
-    maxZoom: 19,
-    attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
-  }).addTo(map);
+  const map = window.inspraakMap(box, box.dataset.center.split(",").map(Number), 13);
   let marker = null;
   const place = (point) => {
     if (marker) marker.setLatLng(point);

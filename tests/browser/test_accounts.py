@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     LiveServer,
     NewContext,
     assert_accessible,
+    assert_fits,
     create_account,
     create_account_with_cli,
     latest_link,
@@ -178,26 +179,6 @@ def test_register_and_log_in_without_javascript(
     log_in(page, address)
     nav(page).get_by_role("button", name="Afmelden").click()
     expect(nav(page).get_by_role("link", name="Aanmelden")).to_be_visible()
-
-
-WIDER_THAN_VIEWPORT = """width => [...document.body.querySelectorAll("*")]
-    .filter(el => el.getBoundingClientRect().right > width + 0.5)
-    .map(el => {
-        const classes = el.classList.length ? "." + [...el.classList].join(".") : "";
-        const right = Math.round(el.getBoundingClientRect().right);
-        return `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${classes} (right ${right})`;
-    })"""
-
-
-def assert_fits(page: Page, width: int) -> None:
-    """No horizontal scrollbar: the page is no wider than the viewport (WCAG 1.4.10 Reflow)."""
-    scroll_width: int = page.evaluate("() => document.documentElement.scrollWidth")
-    if scroll_width > width:
-        wide: list[str] = page.evaluate(WIDER_THAN_VIEWPORT, width)
-        raise AssertionError(
-            f"{page.url} scrolls sideways at {width} px (scrollWidth {scroll_width} px); "
-            f"elements past the right edge: {', '.join(wide)}"
-        )
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)

@@ -116,7 +116,7 @@ def _bbox(raw: str) -> tuple[float, float, float, float] | None:
 def ideas_geojson(request: Request) -> JSONResponse:
     """Ideas with a place, newest first, paged like the lists (links.next)."""
     limit = page_limit(request)
-    box = _bbox(request.query_params.get("bbox", "")) or (-180.0, -90.0, 180.0, 90.0)
+    box = _bbox(request.query_params.get("bbox", ""))
     cursor = request.query_params.get("cursor", "")
     before = int(cursor) if cursor.isdigit() else None
     with auth.database(request).read() as session:

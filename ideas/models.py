@@ -83,6 +83,8 @@ class Idea(SQLModel, table=True):
         Index("ix_ideas_status", "status", "id"),
         Index("ix_ideas_category", "category_id", "id"),
         Index("ix_ideas_place", "latitude", "longitude"),
+        Index("ix_ideas_status_support", "status", "support_count", "id"),
+        Index("ix_ideas_category_support", "category_id", "support_count", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

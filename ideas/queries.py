@@ -191,15 +191,18 @@ def timeline_of(session: Session, idea_id: int) -> list[OfficialAnswer]:
 
 
 def in_box(
-    session: Session, bbox: tuple[float, float, float, float], limit: int, before: int | None
+    session: Session, bbox: tuple[float, float, float, float] | None, limit: int, before: int | None
 ) -> list[Idea]:
-    """Ideas with a place inside the box (min lng, min lat, max lng, max lat), newest first."""
-    west, south, east, north = bbox
+    """Ideas with a place, newest first; inside the box (min lng, min lat, max lng, max lat)
+    when one is given. Without a box, the newest-first index does the work, not the place."""
     statement = select(Idea).where(
-        col(Idea.withdrawn_at).is_(None),
-        col(Idea.latitude).between(south, north),
-        col(Idea.longitude).between(west, east),
+        col(Idea.withdrawn_at).is_(None), col(Idea.latitude).is_not(None)
     )
+    if bbox is not None:
+        west, south, east, north = bbox
+        statement = statement.where(
+            col(Idea.latitude).between(south, north), col(Idea.longitude).between(west, east)
+        )
     if before is not None:
         statement = statement.where(col(Idea.id) < before)
     return list(session.exec(statement.order_by(col(Idea.id).desc()).limit(limit)))

@@ -135,6 +135,8 @@ def similar(request: Request) -> Response:
 
 
 def _detail_values(request: Request, session: Session, idea: Idea) -> dict[str, Any]:
+    """Everything the idea page shows. The caller has resolved the user and roles before
+    opening `session`, so that no request holds two database connections at once."""
     assert idea.id is not None
     user = auth.current_user(request)
     after_raw = request.query_params.get("comments_after", "0")
@@ -166,7 +168,13 @@ def _detail_values(request: Request, session: Session, idea: Idea) -> dict[str, 
     }
 
 
+def _resolve_visitor(request: Request) -> None:
+    auth.current_user(request)
+    auth.has_role(request, Role.clerk)
+
+
 def idea_detail(request: Request) -> Response:
+    _resolve_visitor(request)
     with auth.database(request).read() as session:
         idea = actions.get_idea(session, _idea_id(request))
         values = _detail_values(request, session, idea)
@@ -254,6 +262,7 @@ def follow(request: Request) -> Response:
 
 
 def _detail_with_errors(request: Request, **forms_with_errors: Form) -> Response:
+    _resolve_visitor(request)
     with auth.database(request).read() as session:
         idea = actions.get_idea(session, _idea_id(request))
         values = _detail_values(request, session, idea)

@@ -64,11 +64,15 @@ def make_engine(url: str) -> Engine:
     url = engine_url(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        # As many connections as the thread pool has threads (40), so no request waits for one.
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=30)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 15}, pool_size=20
+        url,
+        connect_args={"check_same_thread": False, "timeout": 15},
+        pool_size=20,
+        max_overflow=-1,  # a SQLite connection is only a file handle: never wait for one
     )
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)

@@ -102,6 +102,12 @@ def upgrade() -> None:
         batch_op.create_index("ix_ideas_category", ["category_id", "id"], unique=False)
         batch_op.create_index("ix_ideas_comment_order", ["comment_count", "id"], unique=False)
         batch_op.create_index("ix_ideas_place", ["latitude", "longitude"], unique=False)
+        batch_op.create_index(
+            "ix_ideas_status_support", ["status", "support_count", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_ideas_category_support", ["category_id", "support_count", "id"], unique=False
+        )
         batch_op.create_index("ix_ideas_shuffle_order", ["shuffle_key", "id"], unique=False)
         batch_op.create_index("ix_ideas_status", ["status", "id"], unique=False)
         batch_op.create_index("ix_ideas_support_order", ["support_count", "id"], unique=False)
@@ -172,6 +178,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_ideas_support_order")
         batch_op.drop_index("ix_ideas_status")
         batch_op.drop_index("ix_ideas_shuffle_order")
+        batch_op.drop_index("ix_ideas_category_support")
+        batch_op.drop_index("ix_ideas_status_support")
         batch_op.drop_index("ix_ideas_place")
         batch_op.drop_index("ix_ideas_comment_order")
         batch_op.drop_index("ix_ideas_category")

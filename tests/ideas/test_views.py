@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 
@@ -275,3 +276,16 @@ def test_the_unverified_are_asked_to_confirm_first(browser: Browser, db: Databas
     browser.login("new@example.be")
     response = browser.get("/ideas/new")
     assert response.status_code == 403
+
+
+def test_many_residents_reading_at_once_all_get_the_page(
+    browser: Browser, db: Database, idea: Idea, neighbour: User
+) -> None:
+    """Each request holds at most one database connection, so a crowd never waits for one."""
+    browser.login("bob@example.be")
+    browser.post(f"/ideas/{idea.id}/comments", {"body": "Eerste reactie"})
+    with ThreadPoolExecutor(max_workers=48) as pool:
+        statuses = list(
+            pool.map(lambda _: browser.client.get(f"/ideas/{idea.id}").status_code, range(96))
+        )
+    assert set(statuses) == {200}

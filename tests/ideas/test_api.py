@@ -74,6 +74,8 @@ def test_geojson_with_a_bounding_box(client: TestClient, db: Database, resident:
     ghent = client.get("/api/v1/ideas.geojson?bbox=3.6,51.0,3.8,51.1").json()
     [feature] = ghent["features"]
     assert feature["geometry"] == {"type": "Point", "coordinates": [3.72, 51.05]}
+    belgium = client.get("/api/v1/ideas.geojson?bbox=2.5,49.5,6.4,51.5").json()
+    assert [f["properties"]["title"] for f in belgium["features"]] == ["In Brussel", "In Gent"]
     bad = client.get("/api/v1/ideas.geojson?bbox=1,2,3")
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid_bbox"

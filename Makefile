@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := static/vendor
 
-.PHONY: run test install lint messages bench clean
+.PHONY: run test install messages bench clean
 
 run: install
 	$(BIN)/inspraak db upgrade

@@ -61,6 +61,8 @@ class Templates:
         # Old-style callables: `_` is our function itself, not a wrapper per call (faster);
         # {% trans %} blocks still escape the values they substitute.
         self.env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
+        # The extension's `_` looks `gettext` up again at every call; ours is the same function.
+        self.env.globals["_"] = gettext
         self.env.filters["datetime"] = self._format_datetime
         self.env.filters["markdown"] = render_markdown
         self.env.globals.update(

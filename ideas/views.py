@@ -69,7 +69,10 @@ def ideas_list(request: Request) -> Response:
     )
     with auth.database(request).read() as session:
         page = queries.list_ideas(session, flt)
-        categories = _categories(session)
+    language = current_language()
+    categories = sorted(
+        (c for c in page.categories.values() if c.active), key=lambda c: c.name(language)
+    )
     values = {"page": page, "filter": flt, "categories": categories, "statuses": STATUS_VALUES}
     return render(request, "ideas/list.html", values)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from participation import passwords, ratelimit
@@ -187,6 +187,3 @@ def do_change_role(session: Session, actor: User, target_id: int, change: RoleCh
     publish(session, "account.role_changed", user_id=target_id, role=change.role)
     return target
 
-
-def count_users(session: Session) -> int:
-    return int(session.exec(select(func.count()).select_from(User)).one())

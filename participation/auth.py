@@ -66,13 +66,6 @@ def has_role(connection: HTTPConnection, role: Role) -> bool:
     return role.value in context.roles
 
 
-def require_role(connection: HTTPConnection, role: Role) -> User:
-    user = require_user(connection)
-    if not has_role(connection, role):
-        raise HTTPException(403)
-    return user
-
-
 def start_session(
     connection: HTTPConnection, session: Session, user: User, lifetime: dt.timedelta
 ) -> None:

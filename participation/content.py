@@ -30,6 +30,3 @@ def register(content_type: ContentType) -> None:
 def content_type(name: str) -> ContentType | None:
     return _registry.get(name)
 
-
-def registered() -> list[ContentType]:
-    return list(_registry.values())

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -37,6 +37,9 @@ from participation.database import Database
 from tests.conftest import TEST_SECRET_KEY, unavailable
 from tests.helpers import create_user
 from tests.server import ServerFailed, free_port, served
+
+if TYPE_CHECKING:
+    from tests.browser.ideas_world import SignedIn, World
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = REPO_ROOT / "static" / "vendor" / "axe.min.js"
@@ -163,6 +166,24 @@ def new_context(chromium: Browser, live_server: LiveServer) -> Iterator[NewConte
 @pytest.fixture
 def page(new_context: NewContext) -> Page:
     return new_context().new_page()
+
+
+# The ideas tests' accounts and ideas, made once per module. Imported here, not at the top:
+# tests.browser.ideas_world itself imports from this file.
+
+
+@pytest.fixture(scope="module")
+def world(live_server: LiveServer) -> World:
+    from tests.browser.ideas_world import build_world
+
+    return build_world(live_server)
+
+
+@pytest.fixture(scope="module")
+def signed_in(chromium: Browser, live_server: LiveServer) -> SignedIn:
+    from tests.browser.ideas_world import sign_in_states
+
+    return sign_in_states(chromium, live_server)
 
 
 # --- axe-core ---------------------------------------------------------------------------------

@@ -1,12 +1,20 @@
-"""A small HTTP/1.1 keep-alive client on asyncio streams, and a closed-loop load generator."""
+"""A small HTTP/1.1 keep-alive client on asyncio streams, a closed-loop load generator, and
+what both benchmarks need to talk to the app: its environment, a GET, the session cookie and
+CSRF token of a reply, and the login of a resident."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+import secrets
 from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
 from time import perf_counter
+from urllib.parse import urlencode
+
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 @dataclass(frozen=True)
@@ -121,3 +129,79 @@ async def load(
     finally:
         await asyncio.gather(*(connection.close() for connection in pool))
     return sample
+
+
+def app_env(database_url: str, var_dir: str, port: int) -> dict[str, str]:
+    """The environment for the app served on `port`, on the database at `database_url`."""
+    return {
+        **os.environ,
+        "INSPRAAK_DATABASE_URL": database_url,
+        "INSPRAAK_VAR_DIR": var_dir,
+        "INSPRAAK_SECRET_KEY": secrets.token_urlsafe(48),
+        "INSPRAAK_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+
+
+async def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> Reply:
+    """GET `path` on a connection of its own; a status other than 200 raises."""
+    connection = await Connection.open(port)
+    try:
+        reply = await connection.request("GET", path, headers)
+    finally:
+        await connection.close()
+    if reply.status != 200:
+        raise RuntimeError(f"GET {path} gave {reply.status}")
+    return reply
+
+
+def session_cookie(reply_headers: list[str]) -> str:
+    """The `name=value` part of the session cookie a reply sets."""
+    for cookie in reply_headers:
+        if cookie.startswith("inspraak_session="):
+            return cookie.split(";", 1)[0]
+    raise RuntimeError("GET /login set no session cookie")
+
+
+def csrf_token(page: Reply) -> str:
+    """The CSRF token in a page's csrf-token meta tag."""
+    token = CSRF_META.search(page.body.decode())
+    if token is None:
+        raise RuntimeError("GET /login has no csrf-token meta tag")
+    return token.group(1)
+
+
+def login_form(page: Reply, email: str, password: str) -> tuple[dict[str, str], bytes]:
+    """The headers and body of the POST /login that follows the GET /login `page`."""
+    form = {"email": email, "password": password, "csrf_token": csrf_token(page)}
+    headers = {
+        "Cookie": session_cookie(page.header("set-cookie")),
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    return headers, urlencode(form).encode()
+
+
+@dataclass(frozen=True)
+class Resident:
+    user_id: int
+    cookie: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Cookie": self.cookie, "X-CSRF-Token": self.token, "HX-Request": "true"}
+
+
+async def log_in(port: int, email: str, password: str, user_id: int) -> Resident:
+    """GET /login, POST /login, then GET /login again for the token of the new session."""
+    connection = await Connection.open(port)
+    try:
+        page = await connection.request("GET", "/login")
+        headers, body = login_form(page, email, password)
+        reply = await connection.request("POST", "/login", headers, body)
+        if reply.status != 303:
+            raise RuntimeError(f"POST /login for {email} gave {reply.status}, not 303")
+        cookie = session_cookie(reply.header("set-cookie"))
+        page = await connection.request("GET", "/login", {"Cookie": cookie})
+        return Resident(user_id, cookie, csrf_token(page))
+    finally:
+        await connection.close()

@@ -7,6 +7,8 @@ made consistent here too: ideas.support_count and ideas.comment_count are the tr
 comment's root_id and depth follow its parent (a thread's first comment is its own root), every
 idea is in the full-text index `idea_search` with the terms participation.search computes, and
 an idea with enough supports is no longer "new". No ANALYZE is run: the app never runs one.
+The words the rows are written in come from bench/_words.py; `sqlite()` opens the result
+again for the benchmark's own reads and checks.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import random
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter, time
 
+from bench._words import CATEGORIES, COMMON_WORD, FIRST_NAMES, LAST_NAMES, RARE_WORD, Text
 from participation import migrate, passwords, search
 
 SEED = 20_261_123
@@ -31,245 +35,9 @@ BUSY_COMMENTS = 200  # the one idea whose page the benchmark reads
 TOP_LEVEL = 0.65  # share of comments that start a thread
 WITHDRAWN = 0.01
 THRESHOLD = 100  # participation.settings: support_threshold, the default
-COMMON_WORD = "fietspad"
-RARE_WORD = "klaprozenweide"
 RARE_IDEAS = 25  # at full scale; at least 5
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime on SQLite
-
-CATEGORIES = (
-    ("mobility", "Mobiliteit", "Mobilité", "Mobility"),
-    ("green", "Groen en natuur", "Espaces verts", "Green spaces"),
-    ("safety", "Verkeersveiligheid", "Sécurité routière", "Road safety"),
-    ("play", "Spelen en sport", "Jeux et sport", "Play and sport"),
-    ("culture", "Cultuur", "Culture", "Culture"),
-    ("clean", "Netheid", "Propreté", "Cleanliness"),
-    ("housing", "Wonen", "Logement", "Housing"),
-    ("care", "Zorg en welzijn", "Soins et bien-être", "Care and welfare"),
-)
-
-# Nouns with a weight: a few are everywhere (COMMON_WORD the most), most are occasional.
-NOUNS = {
-    "fietspad": 40,
-    "speeltuin": 14,
-    "zebrapad": 12,
-    "zitbank": 10,
-    "bloemenweide": 8,
-    "vuilnisbak": 9,
-    "fietsenstalling": 9,
-    "wandelpad": 7,
-    "parkeerplaats": 8,
-    "laadpaal": 6,
-    "bushalte": 7,
-    "drinkwaterfontein": 4,
-    "hondenweide": 4,
-    "skatepark": 3,
-    "moestuin": 4,
-    "straatverlichting": 6,
-    "stoep": 6,
-    "kruispunt": 7,
-    "rotonde": 4,
-    "speelplein": 5,
-    "buurthuis": 4,
-    "bibliotheek": 3,
-    "zwembad": 3,
-    "sporthal": 3,
-    "geveltuin": 4,
-    "deelfiets": 3,
-    "deelauto": 3,
-    "snelheidsremmer": 5,
-    "schoolstraat": 5,
-    "fietsstraat": 5,
-    "voetgangersbrug": 2,
-    "picknicktafel": 3,
-    "openbaar toilet": 3,
-    "boomgaard": 2,
-    "petanquebaan": 1,
-    "basketbalveld": 2,
-    "overdekte fietsenstalling": 2,
-    "glasbol": 2,
-    "ondergrondse container": 2,
-    "buurtfeest": 2,
-    "zomerbar": 1,
-    "markt": 3,
-    "terras": 2,
-    "bomenrij": 3,
-    "waterpartij": 1,
-    "kunstwerk": 2,
-    "muurschildering": 1,
-    "repair café": 1,
-    "tuinstraat": 1,
-    "wadi": 1,
-}
-PLACES = (
-    "de Korenmarkt",
-    "de Vrijdagmarkt",
-    "het Sint-Pietersplein",
-    "het Citadelpark",
-    "de Brugse Poort",
-    "de Muide",
-    "Ledeberg",
-    "Gentbrugge",
-    "Sint-Amandsberg",
-    "Oostakker",
-    "Wondelgem",
-    "Mariakerke",
-    "Drongen",
-    "Zwijnaarde",
-    "het Rabot",
-    "de Dampoort",
-    "de Kouter",
-    "de Coupure",
-    "de Watersportbaan",
-    "de Blaarmeersen",
-    "het Patershol",
-    "de Bijloke",
-    "het Zuid",
-    "Sluizeken",
-    "Nieuw Gent",
-    "Moscou",
-    "de Heirnis",
-    "Meulestede",
-    "de Kortrijksesteenweg",
-    "de Dendermondsesteenweg",
-    "het Van Eyckzwembad",
-    "de Leie",
-    "de Schelde",
-    "de Oude Dokken",
-    "Tolhuis",
-    "Macharius",
-)
-ADJECTIVES = (
-    "veiligere",
-    "groenere",
-    "bredere",
-    "nieuwe",
-    "betere",
-    "extra",
-    "overdekte",
-    "verlichte",
-    "autovrije",
-    "kindvriendelijke",
-    "toegankelijke",
-    "rustigere",
-    "propere",
-)
-GROUPS = (
-    "kinderen",
-    "ouderen",
-    "fietsers",
-    "voetgangers",
-    "buurtbewoners",
-    "jongeren",
-    "gezinnen",
-    "mensen met een rolstoel",
-    "scholieren",
-    "handelaars",
-    "hondenbezitters",
-)
-MOMENTS = (
-    "in de zomer",
-    "'s avonds",
-    "tijdens het weekend",
-    "bij regenweer",
-    "op schooldagen",
-    "tijdens de spits",
-    "op marktdag",
-    "in de winter",
-)
-TITLES = (
-    "{Adj} {noun} aan {place}",
-    "Meer ruimte voor {group} aan {place}",
-    "Een {noun} in {place}",
-    "{Noun} aan {place} vernieuwen",
-    "Maak van {place} een plek voor {group}",
-    "{Noun} en {noun2} voor {place}",
-    "Graag een {adj} {noun} bij {place}",
-    "Veilig naar school langs {place}",
-    "{Noun} voor {group} in {place}",
-)
-SENTENCES = (
-    "Ik woon al jaren in de buurt van {place} en zie elke dag hoe {group} er moeite hebben.",
-    "Een {adj} {noun} zou het verschil maken voor {group}.",
-    "Vooral {moment} is het er druk en onoverzichtelijk.",
-    "De {noun} die er nu ligt, is versleten en niet meer van deze tijd.",
-    "Mijn voorstel: leg een {noun} aan en zet er ook een {noun2} bij.",
-    "Dat kost niet veel en de hele wijk heeft er iets aan.",
-    "In andere steden werkt dit al goed, kijk maar naar Leuven of Mechelen.",
-    "De buren hebben al handtekeningen verzameld en willen graag meehelpen.",
-    "Misschien kan de stad dit samen met de school en het buurthuis uitwerken.",
-    "Nu rijden auto's er veel te snel, zeker {moment}.",
-    "Er is te weinig groen en in de zomer wordt het er heel warm.",
-    "Met een {noun} en wat bomen wordt {place} weer een plek om elkaar te ontmoeten.",
-    "Ook {group} en {group2} zouden er dagelijks gebruik van maken.",
-    "Wie er {moment} passeert, ziet meteen dat er iets moet veranderen.",
-    "Het {noun} aan de overkant is een mooi voorbeeld van hoe het kan.",
-    "Graag zou ik zien dat de stad hier werk van maakt voor de volgende zomer.",
-)
-COMMENTS = (
-    "Helemaal mee eens, ik fiets hier elke dag langs.",
-    "Goed idee, maar wie gaat dat onderhouden?",
-    "Dit is al jaren nodig in {place}.",
-    "Ik twijfel: er is nu al te weinig plaats voor {group}.",
-    "Een {noun} zou inderdaad veel helpen, zeker {moment}.",
-    "Kan dit niet gecombineerd worden met een {noun}?",
-    "Ik steun dit voorstel voor de kinderen van de school.",
-    "Liever eerst de stoepen herstellen, vind ik.",
-    "Wij wonen om de hoek en zouden graag meehelpen.",
-    "Waarom niet proberen met een tijdelijke opstelling?",
-    "In Leuven hebben ze dat ook gedaan, met succes.",
-    "Eindelijk iemand die dit aankaart!",
-)
-FIRST_NAMES = (
-    "Anna",
-    "Bram",
-    "Charlotte",
-    "Dries",
-    "Els",
-    "Fien",
-    "Geert",
-    "Hanne",
-    "Ilse",
-    "Jonas",
-    "Karim",
-    "Lotte",
-    "Mohamed",
-    "Nina",
-    "Olivier",
-    "Pieter",
-    "Rania",
-    "Sofie",
-    "Tom",
-    "Vincent",
-    "Wout",
-    "Yasmine",
-    "Zoë",
-    "Lucas",
-    "Emma",
-    "Noor",
-)
-LAST_NAMES = (
-    "Peeters",
-    "Janssens",
-    "Maes",
-    "Jacobs",
-    "Mertens",
-    "Willems",
-    "Claes",
-    "Goossens",
-    "Wouters",
-    "De Smet",
-    "Dubois",
-    "Van Damme",
-    "El Amrani",
-    "Vermeulen",
-    "De Clercq",
-    "Aerts",
-    "Hermans",
-    "Verstraete",
-    "Yilmaz",
-    "Lambert",
-)
 
 
 @dataclass(frozen=True)
@@ -314,55 +82,17 @@ class Seeded:
         return f"inwoner{user_id}@demostad.example"
 
 
+@contextmanager
+def sqlite(path: Path) -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
 def _stamp(epoch: float) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).strftime(TIME_FORMAT)
-
-
-class _Text:
-    """Dutch titles, bodies and comments from the word lists above. Titles are made one by
-    one; bodies and comments are strung together from pools of filled-in sentences, which
-    is much faster and, at thousands of distinct sentences, reads no less real."""
-
-    POOL = 4096
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.nouns = list(NOUNS)
-        self.weights = list(NOUNS.values())
-        self.sentences = [self._fill(rng.choice(SENTENCES)) for _ in range(self.POOL)]
-        self.remarks = [self._fill(rng.choice(COMMENTS)) for _ in range(self.POOL)]
-
-    def _fill(self, template: str) -> str:
-        rng = self.rng
-        noun, noun2 = rng.choices(self.nouns, self.weights, k=2)
-        adjective = rng.choice(ADJECTIVES)
-        text = template.format(
-            noun=noun,
-            noun2=noun2,
-            Noun=noun.capitalize(),
-            adj=adjective,
-            Adj=adjective.capitalize(),
-            place=rng.choice(PLACES),
-            group=rng.choice(GROUPS),
-            group2=rng.choice(GROUPS),
-            moment=rng.choice(MOMENTS),
-        )
-        return text[0].upper() + text[1:]
-
-    def title(self) -> str:
-        return self._fill(self.rng.choice(TITLES))
-
-    def body(self, rare: bool) -> str:
-        rng = self.rng
-        sentences = rng.choices(self.sentences, k=rng.randint(3, 8))
-        if rare:
-            sentences.insert(rng.randrange(len(sentences)), f"Denk ook aan een {RARE_WORD}.")
-        half = len(sentences) // 2
-        return " ".join(sentences[:half]) + "\n\n" + " ".join(sentences[half:])
-
-    def comment(self) -> str:
-        rng = self.rng
-        return " ".join(rng.choices(self.remarks, k=rng.randint(1, 3)))
 
 
 def _spread(rng: random.Random, total: int, weights: list[float], cap: int) -> list[int]:
@@ -416,7 +146,7 @@ def _user_rows(
 
 
 def _idea_rows(
-    rng: random.Random, scale: Scale, plan: _Plan, text: _Text, categories: list[int]
+    rng: random.Random, scale: Scale, plan: _Plan, text: Text, categories: list[int]
 ) -> Iterator[tuple[object, ...]]:
     later = ("accepted", "rejected", "in_progress", "implemented")
     for index in range(scale.ideas):
@@ -468,7 +198,7 @@ def _support_rows(
 
 
 def _comment_rows(
-    rng: random.Random, scale: Scale, plan: _Plan, text: _Text, now: float
+    rng: random.Random, scale: Scale, plan: _Plan, text: Text, now: float
 ) -> Iterator[tuple[object, ...]]:
     """Threads per idea; ids follow time across all ideas, so a page's rows lie scattered."""
     # Per idea: (depth, root, parent) by position in the idea's own discussion.
@@ -526,7 +256,7 @@ def seed(path: Path, factor: float = 1.0, log: Callable[[str], None] = print) ->
     """Create the database at `path` and fill it at `factor` times the issue's scale."""
     scale = Scale.of(factor)
     rng = random.Random(SEED)
-    text = _Text(rng)
+    text = Text(rng)
     now = time()
     phases: dict[str, float] = {}
     started = perf_counter()

@@ -21,17 +21,14 @@ if sys.path and Path(sys.path[0] or ".").resolve() == ROOT / "bench":
 
 # ruff: noqa: E402 - the imports must follow the sys.path repair above
 import asyncio
-import os
-import re
 import secrets
 import statistics
 import tempfile
 from contextlib import ExitStack
 from importlib.metadata import version
 from time import perf_counter
-from urllib.parse import urlencode
 
-from bench._client import Connection, Reply, Sample, load
+from bench._client import Connection, Sample, app_env, fetch, load, login_form, session_cookie
 from participation import migrate, passwords
 from participation.actions import do_create_user
 from participation.database import Database
@@ -48,27 +45,6 @@ TIMED_SECONDS = 8.0  # at most this long each for the logins and for the argon2 
 TARGET_RATIO = 0.6
 EMAIL = "bench@example.be"
 PASSWORD = "bench-password-" + secrets.token_hex(8)
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-
-
-def session_cookie(reply_headers: list[str]) -> str:
-    """The `name=value` part of the session cookie a reply sets."""
-    for cookie in reply_headers:
-        if cookie.startswith("inspraak_session="):
-            return cookie.split(";", 1)[0]
-    raise RuntimeError("GET /login set no session cookie")
-
-
-async def get_login(port: int) -> Reply:
-    """A first visitor's GET /login, on a connection of its own."""
-    connection = await Connection.open(port)
-    try:
-        reply = await connection.request("GET", "/login")
-    finally:
-        await connection.close()
-    if reply.status != 200:
-        raise RuntimeError(f"GET /login on port {port} gave {reply.status}")
-    return reply
 
 
 async def measure_pages(app_port: int, bare_port: int, cookie: str) -> dict[str, Sample]:
@@ -96,16 +72,9 @@ async def measure_logins(port: int) -> list[float]:
         connection = await Connection.open(port)
         try:
             page = await connection.request("GET", "/login")
-            token = CSRF_META.search(page.body.decode())
-            if token is None:
-                raise RuntimeError("GET /login has no csrf-token meta tag")
-            form = {"email": EMAIL, "password": PASSWORD, "csrf_token": token.group(1)}
-            headers = {
-                "Cookie": session_cookie(page.header("set-cookie")),
-                "Content-Type": "application/x-www-form-urlencoded",
-            }
+            headers, body = login_form(page, EMAIL, PASSWORD)
             sent = perf_counter()
-            reply = await connection.request("POST", "/login", headers, urlencode(form).encode())
+            reply = await connection.request("POST", "/login", headers, body)
             times.append(perf_counter() - sent)
         finally:
             await connection.close()
@@ -165,19 +134,13 @@ def main() -> int:
             )
         db.dispose()
         app_port, bare_port = free_port(), free_port()
-        env = {
-            **os.environ,
-            "INSPRAAK_DATABASE_URL": url,
-            "INSPRAAK_VAR_DIR": tmp,
-            "INSPRAAK_SECRET_KEY": secrets.token_urlsafe(48),
-            "INSPRAAK_BASE_URL": f"http://127.0.0.1:{app_port}",
-        }
+        env = app_env(url, tmp, app_port)
         stack.enter_context(served("participation.app:create_app", env, app_port))
-        page = asyncio.run(get_login(app_port))
+        page = asyncio.run(fetch(app_port, "/login"))
         cookie = session_cookie(page.header("set-cookie"))
         bare_env = {**env, "BENCH_PAGE_BYTES": str(len(page.body))}
         stack.enter_context(served("bench._bare:create_app", bare_env, bare_port))
-        bare_page = asyncio.run(get_login(bare_port))
+        bare_page = asyncio.run(fetch(bare_port, "/login"))
         print(f"page size: app {len(page.body)} bytes, bare {len(bare_page.body)} bytes")
 
         report_pages(asyncio.run(measure_pages(app_port, bare_port, cookie)))

@@ -186,4 +186,3 @@ def do_change_role(session: Session, actor: User, target_id: int, change: RoleCh
         end_all_sessions(session, target_id)
     publish(session, "account.role_changed", user_id=target_id, role=change.role)
     return target
-

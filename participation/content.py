@@ -29,4 +29,3 @@ def register(content_type: ContentType) -> None:
 
 def content_type(name: str) -> ContentType | None:
     return _registry.get(name)
-

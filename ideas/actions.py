@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from ideas.forms import AnswerDraft, CategoryDraft, CommentDraft, IdeaDraft
 from ideas.models import Idea, IdeaCategory, IdeaPhoto, IdeaStatus, OfficialAnswer, Support
 from participation import comments, search
+from participation.actions import check_verified
 from participation.auth import roles_of
 from participation.checks import Refused
 from participation.comments import Comment
@@ -39,12 +40,6 @@ def get_idea(session: Session, idea_id: int) -> Idea:
     return idea
 
 
-def check_participant(user: User) -> None:
-    """Posting, supporting and commenting need a confirmed address: one person, one voice."""
-    if not user.is_verified:
-        raise Refused(403, gettext("Confirm your email address first; see your account page."))
-
-
 def _index(session: Session, idea: Idea) -> None:
     assert idea.id is not None
     search.index_document(session, SEARCH_INDEX, idea.id, f"{idea.title}\n{idea.body}")
@@ -53,7 +48,7 @@ def _index(session: Session, idea: Idea) -> None:
 def do_post_idea(
     session: Session, author: User, draft: IdeaDraft, photos: list[StoredPhoto]
 ) -> Idea:
-    check_participant(author)
+    check_verified(author)
     idea = Idea(
         author_id=author.id,
         title=draft.title,
@@ -137,7 +132,7 @@ def _insert_ignoring_duplicates(session: Session, idea_id: int, user_id: int) ->
 
 def do_support(session: Session, idea_id: int, user: User, threshold: int) -> Idea:
     """Idempotent: a second support, even a concurrent one, changes nothing."""
-    check_participant(user)
+    check_verified(user)
     idea = get_idea(session, idea_id)
     if idea.is_withdrawn:
         raise Refused(409, gettext("A withdrawn idea cannot be supported."))
@@ -213,7 +208,7 @@ def _move_under_review(session: Session, idea: Idea, threshold: int) -> None:
 
 
 def do_comment(session: Session, idea_id: int, user: User, draft: CommentDraft) -> Comment:
-    check_participant(user)
+    check_verified(user)
     idea = get_idea(session, idea_id)
     if idea.is_withdrawn:
         raise Refused(409, gettext("This idea has been withdrawn; its discussion is closed."))

@@ -13,6 +13,7 @@ from starlette.responses import Response
 from ideas import actions, forms, queries
 from ideas.models import STATUS_VALUES, Idea, IdeaCategory, status_label
 from participation import auth, comments, notifications
+from participation.actions import check_verified
 from participation.context import flash, request_context
 from participation.forms import Form
 from participation.i18n import current_language, gettext
@@ -95,7 +96,7 @@ def _idea_form_page(
 
 def new_idea(request: Request) -> Response:
     user = auth.require_user(request)
-    actions.check_participant(user)
+    check_verified(user)
     return _idea_form_page(request, Form({}))
 
 

@@ -22,6 +22,13 @@ def user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.lower())).first()
 
 
+def check_verified(user: User) -> None:
+    """Posting, supporting, commenting and voting need a confirmed address: one person,
+    one voice."""
+    if not user.is_verified:
+        raise Refused(403, gettext("Confirm your email address first; see your account page."))
+
+
 def do_create_user(
     session: Session,
     *,

@@ -2,6 +2,75 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
-routes: list[BaseRoute] = []
+from voting import api, ballot_views, views
+
+GET_POST = ["GET", "POST"]
+POST = ["POST"]
+
+routes: list[BaseRoute] = [
+    # Meetings and their agenda: the public pages and the clerk's forms (views.py).
+    Route("/meetings", views.meetings, name="meetings"),
+    Route("/meetings", views.create_meeting, methods=POST, name="create_meeting"),
+    Route("/meetings/new", views.new_meeting, name="new_meeting"),
+    Route("/meetings/{meeting_id:int}", views.meeting_detail, name="meeting"),
+    Route(
+        "/meetings/{meeting_id:int}/publish",
+        views.publish_meeting,
+        methods=POST,
+        name="publish_meeting",
+    ),
+    Route(
+        "/meetings/{meeting_id:int}/roles",
+        views.meeting_roles,
+        methods=POST,
+        name="meeting_roles",
+    ),
+    Route("/meetings/{meeting_id:int}/items", views.add_item, methods=POST, name="add_item"),
+    Route("/items/{item_id:int}/move", views.move_item, methods=POST, name="move_item"),
+    Route("/items/{item_id:int}/documents", views.add_document, methods=POST, name="add_document"),
+    Route("/documents/{document_id:int}", views.document, name="document"),
+    Route("/items/{item_id:int}/links", views.link_item, methods=POST, name="link_item"),
+    Route("/councils", views.councils, methods=GET_POST, name="councils"),
+    Route("/councils/{council_id:int}", views.council, methods=GET_POST, name="council"),
+    Route(
+        "/councils/{council_id:int}/mandates",
+        views.add_mandate,
+        methods=POST,
+        name="add_mandate",
+    ),
+    Route("/mandates/{mandate_id:int}/end", views.end_mandate, methods=POST, name="end_mandate"),
+    # Voting: the item page, the members' and residents' votes, the chair (ballot_views.py).
+    Route("/items/{item_id:int}", ballot_views.item_detail, name="item"),
+    Route(
+        "/items/{item_id:int}/council-vote",
+        ballot_views.council_vote,
+        methods=POST,
+        name="council_vote",
+    ),
+    Route("/items/{item_id:int}/recusal", ballot_views.recusal, methods=POST, name="recusal"),
+    Route(
+        "/items/{item_id:int}/advisory-vote",
+        ballot_views.advisory_vote,
+        methods=POST,
+        name="advisory_vote",
+    ),
+    Route("/items/{item_id:int}/ballot", ballot_views.ballot, methods=POST, name="ballot"),
+    Route(
+        "/meetings/{meeting_id:int}/session",
+        ballot_views.meeting_session,
+        methods=POST,
+        name="meeting_session",
+    ),
+    Route(
+        "/meetings/{meeting_id:int}/check-in",
+        ballot_views.check_in,
+        methods=POST,
+        name="check_in",
+    ),
+    Route("/council", ballot_views.dashboard, name="council_dashboard"),
+    # Open data (api.py).
+    Route("/api/v1/meetings", api.meetings, name="api_meetings"),
+    Route("/api/v1/meetings/{meeting_id:int}", api.meeting, name="api_meeting"),
+]

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from ideas import actions, forms, queries
 from ideas.models import STATUS_VALUES, Idea, IdeaCategory, status_label
-from participation import auth, comments, notifications
+from participation import auth, comments, decisions, notifications
 from participation.actions import check_verified
 from participation.context import flash, request_context
 from participation.forms import Form
@@ -169,6 +169,7 @@ def _detail_values(request: Request, session: Session, idea: Idea) -> dict[str, 
         "comment_form": Form({}),
         "answer_form": Form({}),
         "map_tile_url": _settings(request).map_tile_url,
+        "decisions": decisions.decisions_for(session, SUBJECT, idea.id),
     }
 
 

@@ -12,6 +12,7 @@ from participation.auth import end_all_sessions, roles_of
 from participation.checks import Refused
 from participation.database import utcnow
 from participation.events import publish
+from participation.features import feature_modules
 from participation.forms import Credentials, PasswordChange, Profile, Registration, RoleChange
 from participation.i18n import gettext
 from participation.links import LinkClaim, fingerprint, use_link
@@ -20,6 +21,15 @@ from participation.models import Role, User, UserRole
 
 def user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.lower())).first()
+
+
+def _role_granted(session: Session, user: User, role: Role) -> None:
+    """Let each feature act on a granted role in the same transaction (a council member
+    gets a mandate); the shell does not know the features, so it looks their hooks up."""
+    for module in feature_modules("hooks"):
+        hook = getattr(module, "on_role_granted", None)
+        if hook is not None:
+            hook(session, user, role)
 
 
 def check_verified(user: User) -> None:
@@ -51,6 +61,7 @@ def do_create_user(
     assert user.id is not None
     for role in dict.fromkeys((Role.resident, *roles)):
         session.add(UserRole(user_id=user.id, role=role.value))
+        _role_granted(session, user, role)
     return user
 
 
@@ -95,8 +106,9 @@ class LoginAttempt:
     retry_after: int | None = None
 
 
-def do_login_attempt(session: Session, credentials: Credentials, address: str) -> LoginAttempt:
-    """Check the password within the rate limits; a failure is counted and committed."""
+def check_login(session: Session, credentials: Credentials, address: str) -> LoginAttempt:
+    """The rate limits and the password, read-only: argon2 takes a tenth of a second, which
+    must not be spent holding the write lock that every vote and support waits for."""
     try:
         ratelimit.check(session, ratelimit.LOGIN_PER_ADDRESS, address)
         ratelimit.check(session, ratelimit.LOGIN_PER_ACCOUNT, credentials.email)
@@ -106,13 +118,25 @@ def do_login_attempt(session: Session, credentials: Credentials, address: str) -
     if user is None:
         passwords.spend_verification_time(credentials.password)
     elif passwords.verify_password(user.password_hash, credentials.password):
-        if passwords.needs_rehash(user.password_hash):
-            user.password_hash = passwords.hash_password(credentials.password)
-            session.add(user)
         return LoginAttempt(user)
-    ratelimit.hit(session, ratelimit.LOGIN_PER_ADDRESS, address)
-    ratelimit.hit(session, ratelimit.LOGIN_PER_ACCOUNT, credentials.email)
     return LoginAttempt(None)
+
+
+def do_record_login(
+    session: Session, attempt: LoginAttempt, credentials: Credentials, address: str
+) -> User | None:
+    """Count a failure against the limits, or refresh an outdated hash; the signed-in user."""
+    if attempt.retry_after is not None:
+        return None
+    if attempt.user is None:
+        ratelimit.hit(session, ratelimit.LOGIN_PER_ADDRESS, address)
+        ratelimit.hit(session, ratelimit.LOGIN_PER_ACCOUNT, credentials.email)
+        return None
+    user = session.get(User, attempt.user.id)
+    if user is not None and passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(credentials.password)
+        session.add(user)
+    return user
 
 
 def do_logout_everywhere(session: Session, user: User) -> None:
@@ -183,8 +207,11 @@ def do_change_role(session: Session, actor: User, target_id: int, change: RoleCh
     if not change.grant and target_id == actor.id and change.role == Role.admin.value:
         raise Refused(409, gettext("You cannot revoke your own administrator role."))
     held = roles_of(session, target_id)
-    if change.grant and change.role not in held:
-        session.add(UserRole(user_id=target_id, role=change.role, granted_by_id=actor.id))
+    if change.grant:
+        if change.role not in held:
+            session.add(UserRole(user_id=target_id, role=change.role, granted_by_id=actor.id))
+        # Also when held: granting again restores what the role implies (a lapsed mandate).
+        _role_granted(session, target, Role(change.role))
     elif not change.grant and change.role in held:
         session.execute(
             delete(UserRole).where(UserRole.user_id == target_id, UserRole.role == change.role)  # type: ignore[arg-type]

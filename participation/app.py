@@ -28,6 +28,7 @@ from participation.middleware import (
     SessionCookieMiddleware,
 )
 from participation.ratelimit import RateLimited
+from participation.scheduler import Scheduler
 from participation.settings import Settings
 from participation.templating import Templates
 
@@ -43,11 +44,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     mailer = Mailer(settings)
     links = Links(settings.secret_key)
     AccountEmails(settings, db, mailer, links).subscribe(db.bus)
+    scheduler = Scheduler(db, settings)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        yield
-        db.dispose()
+        scheduler.start()  # catches up before the first request is served
+        try:
+            yield
+        finally:
+            scheduler.shutdown()
+            db.dispose()
 
     app = Starlette(
         routes=[
@@ -76,4 +82,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.templates = Templates(settings)
     app.state.mailer = mailer
     app.state.links = links
+    app.state.scheduler = scheduler
     return app

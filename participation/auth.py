@@ -100,3 +100,9 @@ def end_session(connection: HTTPConnection, session: Session) -> None:
 def end_all_sessions(session: Session, user_id: int) -> None:
     """Logout everywhere, password change, role revocation and bans all come down to this."""
     session.execute(delete(LoginSession).where(LoginSession.user_id == user_id))  # type: ignore[arg-type]
+
+
+def purge_expired_sessions(session: Session, now: dt.datetime) -> int:
+    """Delete ended sessions to keep the table small; current_user refuses them anyway."""
+    statement = delete(LoginSession).where(col(LoginSession.expires_at) <= now)
+    return session.connection().execute(statement).rowcount

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from sqlalchemy.exc import OperationalError
 
+from participation.features import feature_modules
 from participation.settings import Settings, SettingsError, markdown_table
 
 EXIT_USAGE = 2
@@ -17,7 +19,12 @@ class CommandError(Exception):
     """A mistake the user can fix; printed without a traceback."""
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """The shell's commands, then each feature's, with the module that owns each of those.
+
+    A feature's `<package>.cli` module offers `add_commands(subparsers)`, which adds its
+    commands, and `run(args, settings)`, which runs one and returns the exit status.
+    """
     parser = argparse.ArgumentParser(
         prog="inspraak", description="Inspraak: citizen participation for municipalities."
     )
@@ -46,7 +53,13 @@ def _parser() -> argparse.ArgumentParser:
 
     shown = commands.add_parser("settings", help="print the settings and their values")
     shown.add_argument("--markdown", action="store_true", help="print the README table instead")
-    return parser
+
+    owners: dict[str, ModuleType] = {}
+    for module in feature_modules("cli"):
+        before = set(commands.choices)
+        module.add_commands(commands)
+        owners.update(dict.fromkeys(set(commands.choices) - before, module))
+    return parser, owners
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> None:
@@ -132,9 +145,13 @@ def _settings(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser, owners = _parser()
+    args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
+        if args.command in owners:
+            status: int | None = owners[args.command].run(args, settings)
+            return status or 0
         if args.command == "serve":
             _serve(args, settings)
         elif args.command == "db":

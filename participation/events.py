@@ -33,8 +33,16 @@ Handler = Callable[[Event], None]
 class EventBus:
     def __init__(self) -> None:
         self._handlers: dict[str, list[Handler]] = defaultdict(list)
+        self._keyed: dict[tuple[str, str], Handler] = {}
 
-    def subscribe(self, name: str, handler: Handler) -> None:
+    def subscribe(self, name: str, handler: Handler, *, key: str | None = None) -> None:
+        """Add a subscriber; one with the `key` of an earlier one replaces it (a scheduler
+        that restarts registers its subscribers again)."""
+        if key is not None:
+            earlier = self._keyed.pop((name, key), None)
+            if earlier is not None:
+                self._handlers[name].remove(earlier)
+            self._keyed[(name, key)] = handler
         self._handlers[name].append(handler)
 
     def deliver(self, published: Event) -> None:

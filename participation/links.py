@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, col
 
 from participation.models import UsedLink
 
@@ -71,3 +73,10 @@ def use_link(session: Session, claim: LinkClaim) -> None:
         raise LinkUsed
     session.add(UsedLink(nonce=claim.nonce))
     session.flush()
+
+
+def purge_used_links(session: Session, now: dt.datetime) -> int:
+    """Forget nonces that guard nothing: a link used that long ago has expired by its age."""
+    cutoff = now - dt.timedelta(seconds=max(MAX_AGE.values()))
+    statement = delete(UsedLink).where(col(UsedLink.used_at) < cutoff)
+    return session.connection().execute(statement).rowcount

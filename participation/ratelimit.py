@@ -5,11 +5,16 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from participation.models import RateLimitCounter
+
+# A counter row does not record its rule's window, so purge_expired can only tell that a
+# window has ended once even the longest one would have; every rule stays within it.
+LONGEST_WINDOW_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,12 @@ class RateLimit:
     name: str
     limit: int
     window_seconds: int
+
+    def __post_init__(self) -> None:
+        if not 0 < self.window_seconds <= LONGEST_WINDOW_SECONDS:
+            raise ValueError(
+                f"rate limit {self.name!r}: window must be 1 to {LONGEST_WINDOW_SECONDS} s"
+            )
 
 
 class RateLimited(Exception):
@@ -31,6 +42,8 @@ REGISTER_PER_ADDRESS = RateLimit("register-address", 10, 60 * 60)
 RESET_PER_ADDRESS = RateLimit("reset-address", 10, 60 * 60)
 RESET_PER_ACCOUNT = RateLimit("reset-account", 3, 60 * 60)
 VERIFY_RESEND_PER_ADDRESS = RateLimit("verify-resend-address", 10, 60 * 60)
+# Generous: a resident changing their mind is fine; a script casting in a loop is not.
+VOTE_PER_ACCOUNT = RateLimit("vote-account", 30, 60)
 
 
 def _window(rule: RateLimit, now: float) -> tuple[int, int]:
@@ -47,21 +60,39 @@ def check(session: Session, rule: RateLimit, subject: str, now: float | None = N
         raise RateLimited(retry_after)
 
 
-def hit(session: Session, rule: RateLimit, subject: str, now: float | None = None) -> None:
-    """Count one attempt; an upsert so that concurrent attempts all count."""
-    now = time.time() if now is None else now
+def _count(session: Session, rule: RateLimit, subject: str, now: float) -> int:
+    """Count one attempt and return the window's count: an upsert, so concurrent attempts
+    all count."""
     start, _ = _window(rule, now)
     key = f"{rule.name}:{subject}"
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(RateLimitCounter).values(key=key, window_start=start, count=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=["key", "window_start"],
-        set_={"count": RateLimitCounter.__table__.c.count + 1},  # type: ignore[attr-defined]
+    counts = RateLimitCounter.__table__.c.count  # type: ignore[attr-defined]
+    statement = (
+        insert(RateLimitCounter)
+        .values(key=key, window_start=start, count=1)
+        .on_conflict_do_update(index_elements=["key", "window_start"], set_={"count": counts + 1})
+        .returning(counts)
     )
-    session.execute(statement)
+    count: int = session.execute(statement).scalar_one()
+    return count
+
+
+def hit(session: Session, rule: RateLimit, subject: str, now: float | None = None) -> None:
+    """Count one attempt."""
+    _count(session, rule, subject, time.time() if now is None else now)
 
 
 def check_and_hit(session: Session, rule: RateLimit, subject: str) -> None:
-    check(session, rule, subject)
-    hit(session, rule, subject)
+    """Count the attempt and refuse it past the limit, in one statement. The refusal rolls
+    the caller's transaction back, so a refused attempt is not counted."""
+    now = time.time()
+    if _count(session, rule, subject, now) > rule.limit:
+        raise RateLimited(_window(rule, now)[1])
+
+
+def purge_expired(session: Session, now: float) -> int:
+    """Delete the counters whose window has ended (they no longer limit anything); a count."""
+    cutoff = int(now) - LONGEST_WINDOW_SECONDS
+    statement = delete(RateLimitCounter).where(col(RateLimitCounter.window_start) <= cutoff)
+    return session.connection().execute(statement).rowcount

@@ -124,10 +124,13 @@ def login(request: Request) -> Response:
     if not form.ok:
         return _form_page(request, template, form, 400, next=next_url)
     lifetime = dt.timedelta(days=_settings(request).session_days)
+    address = client_address(request)
+    with _db(request).read() as session:
+        attempt = actions.check_login(session, credentials, address)
     with _db(request).write() as session:
-        attempt = actions.do_login_attempt(session, credentials, client_address(request))
-        if attempt.user is not None:
-            auth.start_session(request, session, attempt.user, lifetime)
+        user = actions.do_record_login(session, attempt, credentials, address)
+        if user is not None:
+            auth.start_session(request, session, user, lifetime)
     if attempt.retry_after is not None:
         limited = RateLimited(attempt.retry_after)
         return _limited(request, template, form, "email", limited, next=next_url)

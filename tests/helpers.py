@@ -75,6 +75,7 @@ def create_user(
     roles: tuple[Role, ...] = (Role.resident,),
     verified: bool = True,
     password: str = PASSWORD,
+    language: str = "nl",
 ) -> User:
     with db.write() as session:
         return do_create_user(
@@ -84,6 +85,7 @@ def create_user(
             password=password,
             roles=roles,
             verified=verified,
+            language=language,
         )
 
 

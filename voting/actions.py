@@ -91,30 +91,38 @@ def get_item(session: Session, item_id: int, viewer: User | None = None) -> Agen
     raise Refused(404, gettext("This agenda item does not exist."))
 
 
-def _day(meeting: Meeting) -> dt.date:
+def meeting_of(session: Session, item: AgendaItem) -> Meeting:
+    meeting = session.get(Meeting, item.meeting_id)
+    assert meeting is not None
+    return meeting
+
+
+def meeting_day(meeting: Meeting) -> dt.date:
     """Mandates are counted on the day of the meeting."""
     return meeting.starts_at.date()
 
 
-def _in_office(council_id: int, day: dt.date) -> ColumnElement[bool]:
-    return (
-        (col(Mandate.council_id) == council_id)
-        & (col(Mandate.starts_on) <= day)
-        & (col(Mandate.ends_on).is_(None) | (col(Mandate.ends_on) >= day))
+def in_office_on(day: dt.date) -> ColumnElement[bool]:
+    """Mandates that hold their seat on `day`: the query twin of `Mandate.in_office_on`."""
+    return (col(Mandate.starts_on) <= day) & (
+        col(Mandate.ends_on).is_(None) | (col(Mandate.ends_on) >= day)
     )
+
+
+def _seated_at(meeting: Meeting) -> ColumnElement[bool]:
+    """Mandates in the meeting's council on the day of the meeting."""
+    return (col(Mandate.council_id) == meeting.council_id) & in_office_on(meeting_day(meeting))
 
 
 def mandate_of(session: Session, meeting: Meeting, user_id: int) -> Mandate | None:
     """The user's seat in the meeting's council on the day of the meeting, if any."""
     return session.exec(
-        select(Mandate).where(
-            _in_office(meeting.council_id, _day(meeting)), Mandate.user_id == user_id
-        )
+        select(Mandate).where(_seated_at(meeting), Mandate.user_id == user_id)
     ).first()
 
 
 def members_in_office(session: Session, meeting: Meeting) -> list[Mandate]:
-    statement = select(Mandate).where(_in_office(meeting.council_id, _day(meeting)))
+    statement = select(Mandate).where(_seated_at(meeting))
     return list(session.exec(statement.order_by(col(Mandate.member_name))))
 
 
@@ -123,7 +131,7 @@ def present_mandate_ids(session: Session, meeting: Meeting) -> set[int]:
     statement = (
         select(Attendance.mandate_id)
         .join(Mandate, col(Mandate.id) == col(Attendance.mandate_id))
-        .where(Attendance.meeting_id == meeting.id, _in_office(meeting.council_id, _day(meeting)))
+        .where(Attendance.meeting_id == meeting.id, _seated_at(meeting))
     )
     return set(session.exec(statement))
 
@@ -154,6 +162,11 @@ def do_publish_meeting(session: Session, clerk: User, meeting_id: int) -> Meetin
     return meeting
 
 
+def _check_agenda_open(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.closed:
+        raise Refused(409, gettext("This meeting is closed; its agenda no longer changes."))
+
+
 def _initial_status(opens_at: dt.datetime | None, closes_at: dt.datetime | None) -> BallotStatus:
     now = utcnow()
     if opens_at is None or closes_at is None or closes_at <= now:
@@ -164,8 +177,7 @@ def _initial_status(opens_at: dt.datetime | None, closes_at: dt.datetime | None)
 def do_add_item(session: Session, clerk: User, meeting_id: int, draft: ItemDraft) -> AgendaItem:
     check_clerk(session, clerk)
     meeting = get_meeting(session, meeting_id, clerk)
-    if meeting.status == MeetingStatus.closed:
-        raise Refused(409, gettext("This meeting is closed; its agenda no longer changes."))
+    _check_agenda_open(meeting)
     last = session.exec(
         select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
     ).one()
@@ -215,6 +227,7 @@ def do_move_item(session: Session, clerk: User, item_id: int, direction: int) ->
     """Swap the item with its neighbour above (-1) or below (+1); at either end, nothing."""
     check_clerk(session, clerk)
     item = get_item(session, item_id, clerk)
+    _check_agenda_open(get_meeting(session, item.meeting_id, clerk))
     order = col(AgendaItem.position)
     neighbour = session.exec(
         select(AgendaItem)
@@ -289,7 +302,7 @@ def do_check_in(
         if (
             mandate is None
             or mandate.council_id != meeting.council_id
-            or not mandate.in_office_on(_day(meeting))
+            or not mandate.in_office_on(meeting_day(meeting))
         ):
             raise Refused(404, gettext("This member does not sit on this council."))
         recorded_by = user.id

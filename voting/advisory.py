@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from participation.actions import check_verified
@@ -21,9 +21,18 @@ from participation.database import utcnow
 from participation.events import publish
 from participation.i18n import format_datetime, gettext
 from participation.models import User
-from voting import audit, rules
-from voting.actions import get_item, get_meeting
-from voting.models import CHOICES, AdvisoryBallot, AdvisoryStatus, AdvisoryVote
+from voting import audit, rules, windows
+from voting.item_ballots import locked
+from voting.models import (
+    CHOICES,
+    MEETING_TIME,
+    AdvisoryBallot,
+    AdvisoryStatus,
+    AdvisoryVote,
+    AgendaItem,
+    Meeting,
+    MeetingStatus,
+)
 
 
 def voter_key(secret_key: str, ballot_id: int, user: User) -> str:
@@ -32,9 +41,7 @@ def voter_key(secret_key: str, ballot_id: int, user: User) -> str:
 
 
 def lock_advisory(session: Session, item_id: int) -> AdvisoryBallot:
-    ballot = session.exec(
-        select(AdvisoryBallot).where(AdvisoryBallot.item_id == item_id).with_for_update()
-    ).first()
+    ballot = locked(session, AdvisoryBallot, item_id)
     if ballot is None:
         raise Refused(404, gettext("Residents do not vote on this item."))
     return ballot
@@ -49,8 +56,8 @@ def check_window(ballot: AdvisoryBallot, zone: dt.tzinfo) -> None:
     if is_open(ballot, utcnow()):
         return
     times = {
-        "opens": format_datetime(ballot.opens_at, zone),
-        "closes": format_datetime(ballot.closes_at, zone),
+        "opens": format_datetime(ballot.opens_at, zone, MEETING_TIME),
+        "closes": format_datetime(ballot.closes_at, zone, MEETING_TIME),
     }
     if ballot.status == AdvisoryStatus.closed or utcnow() >= ballot.closes_at:
         message = gettext("The advisory vote closed on %(closes)s; your vote was not counted.")
@@ -59,37 +66,69 @@ def check_window(ballot: AdvisoryBallot, zone: dt.tzinfo) -> None:
     raise Refused(409, message % times)
 
 
+def _lock_for_vote(session: Session, item_id: int) -> AdvisoryBallot:
+    """The item's advisory ballot, locked, if the public can see the item: one statement."""
+    row = session.exec(
+        select(AdvisoryBallot, AgendaItem.closed_session, Meeting.status)
+        .join(AgendaItem, col(AgendaItem.id) == col(AdvisoryBallot.item_id))
+        .join(Meeting, col(Meeting.id) == col(AgendaItem.meeting_id))
+        .where(AdvisoryBallot.item_id == item_id)
+        .with_for_update(of=AdvisoryBallot)
+    ).first()
+    if row is None or row[1] or row[2] == MeetingStatus.planned:
+        raise Refused(404, gettext("Residents do not vote on this item."))
+    return row[0]
+
+
 def do_cast_advisory_vote(
     session: Session, user: User, item_id: int, choice: str, *, secret_key: str, zone: dt.tzinfo
-) -> AdvisoryVote:
-    """Cast or change the resident's vote; the same choice again changes nothing."""
+) -> int:
+    """Cast or change the resident's vote; the same choice again changes nothing. Returns the
+    vote's id. Every vote runs this, so it is a handful of plain statements."""
     if choice not in CHOICES:
         raise Refused(400, gettext("Choose yes, no or abstain."))
     check_verified(user)
-    item = get_item(session, item_id, user)
-    get_meeting(session, item.meeting_id, user)
-    ballot = lock_advisory(session, item_id)
+    ballot = _lock_for_vote(session, item_id)
     check_window(ballot, zone)
     assert ballot.id is not None
     key = voter_key(secret_key, ballot.id, user)
-    vote = session.exec(
-        select(AdvisoryVote).where(
-            AdvisoryVote.ballot_id == ballot.id, AdvisoryVote.voter_key == key
+    votes = AdvisoryVote.__table__.c  # type: ignore[attr-defined]
+    found = session.execute(
+        select(votes.id, votes.choice, votes.voter_id).where(
+            votes.ballot_id == ballot.id, votes.voter_key == key
         )
     ).first()
-    if vote is not None and vote.choice == choice and vote.voter_id == user.id:
-        return vote
-    if vote is None:
-        vote = AdvisoryVote(ballot_id=ballot.id, voter_id=user.id, voter_key=key, choice=choice)
+    if found is not None and found.choice == choice and found.voter_id == user.id:
+        return int(found.id)
+    totals = AdvisoryBallot.__table__.c  # type: ignore[attr-defined]
+    changes = {}
+    if found is None or found.choice != choice:
+        changes[choice] = totals[choice] + 1
+    if found is None:
+        vote_id = session.execute(
+            insert(AdvisoryVote)
+            .values(
+                ballot_id=ballot.id,
+                voter_id=user.id,
+                voter_key=key,
+                choice=choice,
+                cast_at=utcnow(),
+            )
+            .returning(votes.id)
+        ).scalar_one()
         kind = "cast"
     else:
-        vote.choice, vote.voter_id, vote.changed_at = choice, user.id, utcnow()
-        kind = "change"
-    session.add(vote)
-    session.flush()
-    audit.append(session, ballot, kind, {"vote": vote.id, "choice": choice})
+        vote_id, kind = found.id, "change"
+        if found.choice != choice:
+            changes[found.choice] = totals[found.choice] - 1
+        session.execute(
+            update(AdvisoryVote)
+            .where(votes.id == vote_id)
+            .values(choice=choice, voter_id=user.id, changed_at=utcnow())
+        )
+    audit.append(session, ballot, kind, {"vote": vote_id, "choice": choice}, **changes)
     publish(session, "advisory_vote.cast", item_id=item_id)
-    return vote
+    return int(vote_id)
 
 
 def my_vote(session: Session, ballot: AdvisoryBallot, user: User | None) -> str | None:
@@ -113,12 +152,10 @@ def count(session: Session, ballot_id: int) -> rules.Tally:
     return rules.Tally(counts.get("yes", 0), counts.get("no", 0), counts.get("abstain", 0))
 
 
-def shown_tally(session: Session, ballot: AdvisoryBallot) -> rules.Tally | None:
+def shown_tally(ballot: AdvisoryBallot) -> rules.Tally | None:
     """The tally the public may see now: after the close, or live when the clerk chose so."""
-    if ballot.status == AdvisoryStatus.closed and ballot.yes is not None:
-        return rules.Tally(ballot.yes, ballot.no or 0, ballot.abstain or 0)
-    if ballot.results_visible and ballot.id is not None:
-        return count(session, ballot.id)
+    if ballot.status == AdvisoryStatus.closed or ballot.results_visible:
+        return rules.Tally(ballot.yes, ballot.no, ballot.abstain)
     return None
 
 
@@ -135,40 +172,13 @@ def _close(session: Session, ballot: AdvisoryBallot) -> None:
 
 
 def apply_window_transitions(session: Session, now: dt.datetime) -> list[int]:
-    """Open and close the advisory windows that are due. Each is a conditional update that
-    only one run can win, so a job fired twice or on two workers does the work once."""
-    opened = (
-        session.execute(
-            update(AdvisoryBallot)
-            .where(
-                col(AdvisoryBallot.status) == AdvisoryStatus.scheduled,
-                col(AdvisoryBallot.opens_at) <= now,
-                col(AdvisoryBallot.closes_at) > now,
-            )
-            .values(status=AdvisoryStatus.open.value)
-            .returning(col(AdvisoryBallot.item_id))
-        )
-        .scalars()
-        .all()
+    """Open and close the advisory windows that are due (`voting.windows`); a ballot that
+    closes is counted once, by the run that won its close. Returns the items that changed."""
+    opened = windows.open_due(
+        session, AdvisoryBallot, now, AdvisoryStatus.scheduled, AdvisoryStatus.open
     )
-    closing = (
-        session.execute(
-            update(AdvisoryBallot)
-            .where(
-                col(AdvisoryBallot.status).in_([AdvisoryStatus.scheduled, AdvisoryStatus.open]),
-                col(AdvisoryBallot.closes_at) <= now,
-            )
-            .values(status=AdvisoryStatus.closed.value)
-            .returning(col(AdvisoryBallot.id))
-        )
-        .scalars()
-        .all()
-    )
-    closed = []
-    for ballot_id in closing:
-        ballot = session.exec(
-            select(AdvisoryBallot).where(AdvisoryBallot.id == ballot_id).with_for_update()
-        ).one()
-        _close(session, ballot)
-        closed.append(ballot.item_id)
+    running = (AdvisoryStatus.scheduled, AdvisoryStatus.open)
+    closed = windows.close_due(session, AdvisoryBallot, now, running, AdvisoryStatus.closed)
+    for item_id in closed:
+        _close(session, lock_advisory(session, item_id))
     return [*opened, *closed]

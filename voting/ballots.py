@@ -15,20 +15,22 @@ from sqlmodel import Session, col, select
 from participation.checks import Refused
 from participation.database import utcnow
 from participation.events import publish
-from participation.i18n import format_datetime, gettext
+from participation.i18n import N_, format_datetime, gettext
 from participation.models import User
-from voting import audit, rules
+from voting import audit, loop, rules, windows
 from voting.actions import (
     check_chair,
     get_item,
     mandate_of,
+    meeting_of,
     members_in_office,
     present_mandate_ids,
 )
+from voting.item_ballots import locked
 from voting.models import (
     CHOICES,
+    MEETING_TIME,
     RECUSED,
-    AgendaItem,
     BallotStatus,
     Basis,
     Council,
@@ -42,13 +44,11 @@ from voting.models import (
     TieRule,
 )
 
-CLOSED_MESSAGE = "The vote on this item is closed; its result no longer changes."
+CLOSED_MESSAGE = N_("The vote on this item is closed; its result no longer changes.")
 
 
 def lock_ballot(session: Session, item_id: int) -> CouncilBallot:
-    ballot = session.exec(
-        select(CouncilBallot).where(CouncilBallot.item_id == item_id).with_for_update()
-    ).first()
+    ballot = locked(session, CouncilBallot, item_id)
     if ballot is None:
         raise Refused(404, gettext("The council does not vote on this item."))
     return ballot
@@ -77,8 +77,8 @@ def _window_refusal(ballot: CouncilBallot, zone: dt.tzinfo) -> Refused:
             "%(closes)s; after that, at the meeting."
         )
         % {
-            "opens": format_datetime(ballot.opens_at, zone),
-            "closes": format_datetime(ballot.closes_at, zone),
+            "opens": format_datetime(ballot.opens_at, zone, MEETING_TIME),
+            "closes": format_datetime(ballot.closes_at, zone, MEETING_TIME),
         },
     )
 
@@ -111,12 +111,6 @@ def check_can_vote(
     return mandate.id
 
 
-def _meeting_of(session: Session, item: AgendaItem) -> Meeting:
-    meeting = session.get(Meeting, item.meeting_id)
-    assert meeting is not None
-    return meeting
-
-
 def do_cast_council_vote(
     session: Session,
     user: User,
@@ -132,7 +126,7 @@ def do_cast_council_vote(
         raise Refused(400, gettext("Choose yes, no or abstain."))
     item = get_item(session, item_id, user)
     ballot = lock_ballot(session, item_id)
-    meeting = _meeting_of(session, item)
+    meeting = meeting_of(session, item)
     mandate_id = check_can_vote(session, ballot, meeting, user, zone)
     assert ballot.id is not None
     vote = session.exec(
@@ -181,7 +175,7 @@ def _check_session_ballot(
     session: Session, user: User, item_id: int
 ) -> tuple[CouncilBallot, Meeting, Council]:
     item = get_item(session, item_id, user)
-    meeting = _meeting_of(session, item)
+    meeting = meeting_of(session, item)
     check_chair(session, meeting, user)
     ballot = lock_ballot(session, item_id)
     if ballot.status == BallotStatus.closed:
@@ -268,40 +262,18 @@ def do_close_ballot(session: Session, user: User, item_id: int) -> CouncilBallot
         },
     )
     publish(session, "ballot.closed", meeting_id=meeting.id, item_id=item_id)
+    loop.notify_decision(session, item_id)
     return ballot
 
 
 def apply_window_transitions(session: Session, now: dt.datetime) -> list[int]:
-    """Open and close the pre-vote windows that are due: conditional updates, so running
-    twice (two workers, a job fired twice, a catch-up after a restart) changes nothing more.
-    Returns the items whose ballot changed."""
-    opened = (
-        session.execute(
-            update(CouncilBallot)
-            .where(
-                col(CouncilBallot.status) == BallotStatus.scheduled,
-                col(CouncilBallot.opens_at) <= now,
-                col(CouncilBallot.closes_at) > now,
-            )
-            .values(status=BallotStatus.pre_vote.value)
-            .returning(col(CouncilBallot.item_id))
-        )
-        .scalars()
-        .all()
+    """Open and close the pre-vote windows that are due (`voting.windows`): running twice
+    changes nothing more. Returns the items whose ballot changed."""
+    opened = windows.open_due(
+        session, CouncilBallot, now, BallotStatus.scheduled, BallotStatus.pre_vote
     )
-    closed = (
-        session.execute(
-            update(CouncilBallot)
-            .where(
-                col(CouncilBallot.status).in_([BallotStatus.scheduled, BallotStatus.pre_vote]),
-                col(CouncilBallot.closes_at) <= now,
-            )
-            .values(status=BallotStatus.waiting.value)
-            .returning(col(CouncilBallot.item_id))
-        )
-        .scalars()
-        .all()
-    )
+    running = (BallotStatus.scheduled, BallotStatus.pre_vote)
+    closed = windows.close_due(session, CouncilBallot, now, running, BallotStatus.waiting)
     changed = [*opened, *closed]
     for item_id in changed:
         publish(session, "ballot.window", item_id=item_id)

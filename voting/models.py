@@ -83,6 +83,8 @@ class Outcome(enum.StrEnum):
 
 
 CHOICES = tuple(c.value for c in Choice)
+# Meeting and voting times read best with the weekday and without seconds, in every language.
+MEETING_TIME = "EEEE d MMMM y, HH:mm"
 RECUSED = "recused"  # a member declared a conflict of interest and does not vote
 
 _LABELS = {
@@ -95,7 +97,7 @@ _LABELS = {
     Choice.abstain: N_("Abstain"),
     RECUSED: N_("Recused"),
     Outcome.approved: N_("Approved"),
-    Outcome.rejected: N_("Rejected"),
+    Outcome.rejected: N_("Voted down"),
     BallotStatus.scheduled: N_("Pre-vote not open yet"),
     BallotStatus.pre_vote: N_("Pre-vote open"),
     BallotStatus.waiting: N_("Vote at the meeting"),
@@ -336,6 +338,7 @@ class AdvisoryBallot(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint(one_of("status", _values(AdvisoryStatus)), name="ck_advisory_status"),
         CheckConstraint("opens_at < closes_at", name="ck_advisory_window"),
+        CheckConstraint("yes >= 0 AND no >= 0 AND abstain >= 0", name="ck_advisory_totals"),
         Index("ix_advisory_ballots_status", "status", "opens_at"),
     )
 
@@ -347,9 +350,11 @@ class AdvisoryBallot(SQLModel, table=True):
     closes_at: dt.datetime = Field(sa_type=UTCDateTime)
     results_visible: bool = Field(default=False)  # while open; hidden avoids bandwagon effects
     closed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
-    yes: int | None = Field(default=None)
-    no: int | None = Field(default=None)
-    abstain: int | None = Field(default=None)
+    # Running totals, changed by each cast under the ballot's lock: the results page reads
+    # three numbers, however many residents voted.
+    yes: int = Field(default=0)
+    no: int = Field(default=0)
+    abstain: int = Field(default=0)
     chain_seq: int = Field(default=0)
     chain_head: str = Field(default="", max_length=64)
 

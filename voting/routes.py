@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from voting import api, ballot_views, views
+from voting import api, ballot_views, council_views, dashboard, views
 
 GET_POST = ["GET", "POST"]
 POST = ["POST"]
 
 routes: list[BaseRoute] = [
-    # Meetings and their agenda: the public pages and the clerk's forms (views.py).
+    # Meetings and their agenda: the public pages and the clerk's forms (views.py), and the
+    # councils with their members (council_views.py).
     Route("/meetings", views.meetings, name="meetings"),
     Route("/meetings", views.create_meeting, methods=POST, name="create_meeting"),
     Route("/meetings/new", views.new_meeting, name="new_meeting"),
@@ -32,16 +33,22 @@ routes: list[BaseRoute] = [
     Route("/items/{item_id:int}/documents", views.add_document, methods=POST, name="add_document"),
     Route("/documents/{document_id:int}", views.document, name="document"),
     Route("/items/{item_id:int}/links", views.link_item, methods=POST, name="link_item"),
-    Route("/councils", views.councils, methods=GET_POST, name="councils"),
-    Route("/councils/{council_id:int}", views.council, methods=GET_POST, name="council"),
+    Route("/councils", council_views.councils, methods=GET_POST, name="councils"),
+    Route("/councils/{council_id:int}", council_views.council, methods=GET_POST, name="council"),
     Route(
         "/councils/{council_id:int}/mandates",
-        views.add_mandate,
+        council_views.add_mandate,
         methods=POST,
         name="add_mandate",
     ),
-    Route("/mandates/{mandate_id:int}/end", views.end_mandate, methods=POST, name="end_mandate"),
-    # Voting: the item page, the members' and residents' votes, the chair (ballot_views.py).
+    Route(
+        "/mandates/{mandate_id:int}/end",
+        council_views.end_mandate,
+        methods=POST,
+        name="end_mandate",
+    ),
+    # Voting: the item page, the members' and residents' votes, the chair (ballot_views.py);
+    # the session controls and the council member's dashboard (dashboard.py).
     Route("/items/{item_id:int}", ballot_views.item_detail, name="item"),
     Route(
         "/items/{item_id:int}/council-vote",
@@ -59,17 +66,17 @@ routes: list[BaseRoute] = [
     Route("/items/{item_id:int}/ballot", ballot_views.ballot, methods=POST, name="ballot"),
     Route(
         "/meetings/{meeting_id:int}/session",
-        ballot_views.meeting_session,
+        dashboard.meeting_session,
         methods=POST,
         name="meeting_session",
     ),
     Route(
         "/meetings/{meeting_id:int}/check-in",
-        ballot_views.check_in,
+        dashboard.check_in,
         methods=POST,
         name="check_in",
     ),
-    Route("/council", ballot_views.dashboard, name="council_dashboard"),
+    Route("/council", dashboard.dashboard, name="council_dashboard"),
     # Open data (api.py).
     Route("/api/v1/meetings", api.meetings, name="api_meetings"),
     Route("/api/v1/meetings/{meeting_id:int}", api.meeting, name="api_meeting"),

@@ -40,6 +40,7 @@ from tests.server import ServerFailed, free_port, served
 
 if TYPE_CHECKING:
     from tests.browser.ideas_world import SignedIn, World
+    from tests.browser.voting_world import VotingWorld
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = REPO_ROOT / "static" / "vendor" / "axe.min.js"
@@ -184,6 +185,17 @@ def signed_in(chromium: Browser, live_server: LiveServer) -> SignedIn:
     from tests.browser.ideas_world import sign_in_states
 
     return sign_in_states(chromium, live_server)
+
+
+# The voting tests' accounts, meetings and items, made once per module; imported lazily for the
+# same reason.
+
+
+@pytest.fixture(scope="module")
+def voting_world(live_server: LiveServer) -> VotingWorld:
+    from tests.browser.voting_world import build_voting_world
+
+    return build_voting_world(live_server)
 
 
 # --- axe-core ---------------------------------------------------------------------------------

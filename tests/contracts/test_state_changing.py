@@ -40,11 +40,40 @@ POST_ROUTES: dict[str, tuple[bool, Role | None]] = {
     "/ideas/{idea_id:int}/comments/{comment_id:int}/edit": (True, None),
     "/ideas/{idea_id:int}/comments/{comment_id:int}/delete": (True, None),
     "/ideas/{idea_id:int}/answers": (True, Role.clerk),
+    "/meetings": (True, Role.clerk),
+    "/meetings/{meeting_id:int}/publish": (True, Role.clerk),
+    "/meetings/{meeting_id:int}/roles": (True, Role.clerk),
+    "/meetings/{meeting_id:int}/items": (True, Role.clerk),
+    "/items/{item_id:int}/move": (True, Role.clerk),
+    "/items/{item_id:int}/documents": (True, Role.clerk),
+    "/items/{item_id:int}/links": (True, Role.clerk),
+    "/councils": (True, Role.clerk),
+    "/councils/{council_id:int}": (True, Role.clerk),
+    "/councils/{council_id:int}/mandates": (True, Role.clerk),
+    "/mandates/{mandate_id:int}/end": (True, Role.clerk),
+    # Who may vote, chair or check in depends on a mandate or the meeting's chair, not on a
+    # role alone: tests/voting/test_ballot_views.py tests those refusals.
+    "/items/{item_id:int}/council-vote": (True, None),
+    "/items/{item_id:int}/recusal": (True, None),
+    "/items/{item_id:int}/advisory-vote": (True, None),
+    "/items/{item_id:int}/ballot": (True, None),
+    "/meetings/{meeting_id:int}/session": (True, None),
+    "/meetings/{meeting_id:int}/check-in": (True, None),
 }
 
 
 def _concrete(path: str) -> str:
-    for placeholder in ("{user_id:int}", "{idea_id:int}", "{category_id:int}", "{comment_id:int}"):
+    placeholders = (
+        "{user_id:int}",
+        "{idea_id:int}",
+        "{category_id:int}",
+        "{comment_id:int}",
+        "{meeting_id:int}",
+        "{item_id:int}",
+        "{council_id:int}",
+        "{mandate_id:int}",
+    )
+    for placeholder in placeholders:
         path = path.replace(placeholder, "1")
     return path.replace("{token}", "sometoken")
 

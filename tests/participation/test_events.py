@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from participation.database import Database
-from participation.events import Event, publish
+from participation.events import Event, EventBus, publish
 
 
 def test_events_are_delivered_after_commit(db: Database) -> None:
@@ -44,3 +44,13 @@ def test_a_failing_subscriber_does_not_silence_the_others(
         publish(session, "thing.done")
     assert len(heard) == 1
     assert "subscriber" in caplog.text
+
+
+def test_a_keyed_subscriber_replaces_the_earlier_one_with_its_key() -> None:
+    bus = EventBus()
+    heard: list[str] = []
+    bus.subscribe("meeting.started", lambda _e: heard.append("first"), key="live")
+    bus.subscribe("meeting.started", lambda _e: heard.append("second"), key="live")
+    bus.subscribe("meeting.started", lambda _e: heard.append("other"))
+    bus.deliver(Event("meeting.started"))
+    assert heard == ["second", "other"]

@@ -52,6 +52,9 @@ ITEM = ItemDraft(
     advisory=None,
 )
 
+NEW_MEETING_FORM = "main form[action='/meetings']"
+ADD_ITEM_FORM = "main form.item-form"
+
 
 def zone_of(server: LiveServer) -> ZoneInfo:
     """The time zone the live server shows times in and reads form times in."""

@@ -367,7 +367,7 @@ def test_a_secret_ballot_shows_only_the_totals(
     decided(db, clerk, council_members, id_of(meeting), item, "yna")
     page = english_pages(browser).get(f"/items/{item}")
     result = select_one(page, "#council-result")
-    assert select_one(page, ".outcome").get_text(" ", strip=True) == "Rejected 1–1–1"
+    assert select_one(page, ".outcome").get_text(" ", strip=True) == "Voted down 1–1–1"
     assert "Secret ballot" in result.get_text()
     assert not result.select(".vote-group")
     assert "Member" not in result.get_text()

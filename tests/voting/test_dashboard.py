@@ -125,7 +125,7 @@ def test_past_decisions_show_their_outcome(
     decide(db, clerk, council_members, in_session, "ynn")
     past = part(log_in(browser, council_members[0]).get("/council"), "past")
     assert past.select_one(f"a[href='/items/{in_session}']")
-    assert select_in(past, ".outcome").get_text(" ", strip=True) == "Rejected 1–2–0"
+    assert select_in(past, ".outcome").get_text(" ", strip=True) == "Voted down 1–2–0"
 
 
 def test_a_member_sees_only_the_councils_they_sit_on(

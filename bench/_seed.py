@@ -252,20 +252,27 @@ def _answer_rows(plan: _Plan, statuses: dict[int, str], now: float) -> Iterator[
         yield idea_id, None, status, "" if automatic else answer, int(automatic), moment
 
 
+class Phases:
+    """Times the steps of a seed, one after the other, and logs each as it ends."""
+
+    def __init__(self, log: Callable[[str], None], width: int) -> None:
+        self.log, self.width = log, width
+        self.took: dict[str, float] = {}
+        self._started = perf_counter()
+
+    def __call__(self, name: str) -> None:
+        self.took[name] = perf_counter() - self._started
+        self.log(f"  {name:<{self.width}}{self.took[name]:6.1f} s")
+        self._started = perf_counter()
+
+
 def seed(path: Path, factor: float = 1.0, log: Callable[[str], None] = print) -> Seeded:
     """Create the database at `path` and fill it at `factor` times the issue's scale."""
     scale = Scale.of(factor)
     rng = random.Random(SEED)
     text = Text(rng)
     now = time()
-    phases: dict[str, float] = {}
-    started = perf_counter()
-
-    def phase(name: str) -> None:
-        nonlocal started
-        phases[name] = perf_counter() - started
-        log(f"  {name:<28}{phases[name]:6.1f} s")
-        started = perf_counter()
+    phase = Phases(log, 28)
 
     url = f"sqlite:///{path}"
     migrate.upgrade(url)
@@ -349,4 +356,4 @@ def seed(path: Path, factor: float = 1.0, log: Callable[[str], None] = print) ->
         phase("checkpoint")
     finally:
         connection.close()
-    return Seeded(path, scale, password, plan.busy_idea, plan.withdrawn, phases=phases)
+    return Seeded(path, scale, password, plan.busy_idea, plan.withdrawn, phases=phase.took)

@@ -17,13 +17,13 @@ import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from time import perf_counter
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
+from bench._seed import Phases
 from participation import migrate, passwords
 from participation.actions import do_create_user
 from participation.database import Database, make_engine, utcnow
@@ -195,14 +195,7 @@ def _votes(session: Session, ballot: AdvisoryBallot, voters: list[User], secret_
 
 def seed(url: str, secret_key: str, log: Callable[[str], None] = print) -> VoteSeed:
     """Migrate the empty database at `url` and fill it; `secret_key` is the app's."""
-    phases: dict[str, float] = {}
-    started = perf_counter()
-
-    def phase(name: str) -> None:
-        nonlocal started
-        phases[name] = perf_counter() - started
-        log(f"  {name:<36}{phases[name]:6.1f} s")
-        started = perf_counter()
+    phase = Phases(log, 36)
 
     migrate.upgrade(url)
     password = "bench-resident-" + secrets.token_hex(8)
@@ -234,7 +227,7 @@ def seed(url: str, secret_key: str, log: Callable[[str], None] = print) -> VoteS
     finally:
         db.dispose()
     residents = [user.id for user in voters if user.id is not None]
-    return VoteSeed(url, password, live_item, results_item, live_ballot, residents, phases)
+    return VoteSeed(url, password, live_item, results_item, live_ballot, residents, phase.took)
 
 
 @contextmanager

@@ -13,9 +13,9 @@ from ideas import actions
 from ideas.forms import AnswerDraft, CommentDraft, IdeaDraft
 from ideas.models import IdeaCategory
 from participation.actions import user_by_email
-from participation.database import Database, utcnow
-from participation.demo import DEMO_PASSWORD
-from participation.models import Role, User, UserRole
+from participation.database import Database
+from participation.demo import DEMO_PASSWORD, demo_resident
+from participation.models import User
 from participation.passwords import hash_password
 
 CATEGORIES = (
@@ -77,23 +77,10 @@ COMMENTS = (
 def _neighbours(session: Session) -> list[User]:
     """Verified demo residents who support and discuss; one password hash shared by all."""
     password_hash = hash_password(DEMO_PASSWORD)
-    neighbours = []
-    for number in range(1, 13):
-        email = f"buur{number}@demostad.example"
-        user = user_by_email(session, email)
-        if user is None:
-            user = User(
-                email=email,
-                display_name=f"Buur {number}",
-                password_hash=password_hash,
-                email_verified_at=utcnow(),
-            )
-            session.add(user)
-            session.flush()
-            assert user.id is not None
-            session.add(UserRole(user_id=user.id, role=Role.resident.value))
-        neighbours.append(user)
-    return neighbours
+    return [
+        demo_resident(session, f"buur{number}@demostad.example", f"Buur {number}", password_hash)
+        for number in range(1, 13)
+    ]
 
 
 def load(db: Database) -> None:

@@ -19,9 +19,9 @@ from sqlmodel import Session, col, select
 from participation.actions import user_by_email
 from participation.content import content_type
 from participation.database import Database, utcnow
-from participation.demo import DEMO_PASSWORD
+from participation.demo import DEMO_PASSWORD, demo_resident
 from participation.features import feature_modules
-from participation.models import Role, User, UserRole
+from participation.models import User
 from participation.passwords import hash_password
 from voting import actions, advisory, ballots, councils, documents, loop
 from voting.forms import AdvisoryDraft, DocumentDraft, ItemDraft, MandateDraft, MeetingDraft
@@ -102,21 +102,6 @@ def _choice(letter: str) -> str:
     return {"y": "yes", "n": "no", "a": "abstain"}[letter]
 
 
-def _account(session: Session, member: Member, password_hash: str) -> User:
-    """The member's verified demo account; `councils.seat` gives it the council member role."""
-    user = User(
-        email=member.email,
-        display_name=member.name,
-        password_hash=password_hash,
-        email_verified_at=utcnow(),
-    )
-    session.add(user)
-    session.flush()
-    assert user.id is not None
-    session.add(UserRole(user_id=user.id, role=Role.resident.value))
-    return user
-
-
 def _members(session: Session, council: Council) -> list[User]:
     """The council's demo members, each with an account and a mandate since the term began.
 
@@ -128,7 +113,7 @@ def _members(session: Session, council: Council) -> list[User]:
     password_hash = hash_password(DEMO_PASSWORD)
     found = []
     for member in MEMBERS:
-        user = user_by_email(session, member.email) or _account(session, member, password_hash)
+        user = demo_resident(session, member.email, member.name, password_hash)
         held = session.exec(
             select(Mandate).where(
                 Mandate.council_id == council.id,

@@ -134,6 +134,9 @@ def test_support_and_withdraw_support_without_a_reload(
     assert page.evaluate("() => window.stillTheSamePage === true"), "the page was reloaded"
     # The swapped-in button takes the focus back, so a keyboard user keeps their place.
     expect(button).to_be_focused()
+    # Wait for htmx to finish settling the swap: a key pressed in those milliseconds lands on
+    # the element being replaced, which a person cannot do but a test can.
+    expect(page.locator("#support")).not_to_have_class(re.compile("htmx-(swapping|settling)"))
 
     page.keyboard.press("Enter")
     expect(count).to_have_text("0")

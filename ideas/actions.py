@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from ideas.forms import AnswerDraft, CategoryDraft, CommentDraft, IdeaDraft
 from ideas.models import Idea, IdeaCategory, IdeaPhoto, IdeaStatus, OfficialAnswer, Support
 from participation import comments, search
-from participation.actions import check_verified
+from participation.actions import check_can_write, check_verified
 from participation.auth import roles_of
 from participation.checks import Refused
 from participation.comments import Comment
@@ -24,6 +24,9 @@ from participation.i18n import gettext
 from participation.models import Role, User, UserRole
 from participation.notifications import do_follow, notify, notify_followers
 from participation.photos import StoredPhoto
+from participation.screening import screen_new_content
+from participation.settings import Settings
+from participation.visibility import Visibility
 
 SUBJECT = "idea"
 SEARCH_INDEX = "idea_search"
@@ -33,11 +36,37 @@ def idea_url(idea_id: int) -> str:
     return f"/ideas/{idea_id}"
 
 
+# Built once: every support and comment loads its idea, and `Session.get` builds its query
+# anew each time, which cost more than running it.
+_IDEA_BY_ID = select(Idea).where(Idea.id == bindparam("idea_id"))
+
+
 def get_idea(session: Session, idea_id: int) -> Idea:
-    idea = session.get(Idea, idea_id)
+    idea = session.exec(_IDEA_BY_ID, params={"idea_id": idea_id}).first()
     if idea is None:
         raise Refused(404, gettext("This idea does not exist."))
     return idea
+
+
+def check_public(idea: Idea) -> None:
+    """Supports and comments go to ideas everyone can see, not to hidden or held ones."""
+    if idea.visibility != Visibility.public:
+        raise Refused(
+            409,
+            gettext(
+                "This idea is not public now (hidden by moderation, or waiting for a moderator): "
+                "it cannot be supported or commented on."
+            ),
+        )
+
+
+def _screen(
+    session: Session, settings: Settings | None, author: User, name: str, item_id: int, text: str
+) -> None:
+    """Hold new or edited text for a moderator if moderation's rules say so. `settings` is
+    None only for demo data and test fixtures, which are not screened."""
+    if settings is not None:
+        screen_new_content(session, settings, author, name, item_id, text)
 
 
 def _index(session: Session, idea: Idea) -> None:
@@ -46,9 +75,14 @@ def _index(session: Session, idea: Idea) -> None:
 
 
 def do_post_idea(
-    session: Session, author: User, draft: IdeaDraft, photos: list[StoredPhoto]
+    session: Session,
+    author: User,
+    draft: IdeaDraft,
+    photos: list[StoredPhoto],
+    *,
+    settings: Settings | None = None,
 ) -> Idea:
-    check_verified(author)
+    check_can_write(author, settings)
     idea = Idea(
         author_id=author.id,
         title=draft.title,
@@ -75,6 +109,7 @@ def do_post_idea(
         )
     _index(session, idea)
     do_follow(session, author.id, SUBJECT, idea.id)
+    _screen(session, settings, author, SUBJECT, idea.id, f"{idea.title}\n{idea.body}")
     publish(session, "idea.posted", idea_id=idea.id)
     return idea
 
@@ -88,13 +123,23 @@ def check_can_edit(idea: Idea, user: User) -> None:
         raise Refused(409, gettext("An idea cannot be edited once it has a support or a comment."))
 
 
-def do_edit_idea(session: Session, idea: Idea, user: User, draft: IdeaDraft) -> None:
+def do_edit_idea(
+    session: Session,
+    idea: Idea,
+    user: User,
+    draft: IdeaDraft,
+    *,
+    settings: Settings | None = None,
+) -> None:
     check_can_edit(idea, user)
+    check_can_write(user, settings)
     idea.title, idea.body, idea.category_id = draft.title, draft.body, draft.category_id
     idea.latitude, idea.longitude = draft.latitude, draft.longitude
     idea.updated_at = utcnow()
     session.add(idea)
     _index(session, idea)
+    assert idea.id is not None
+    _screen(session, settings, user, SUBJECT, idea.id, f"{idea.title}\n{idea.body}")
 
 
 def do_withdraw_idea(session: Session, idea: Idea, user: User) -> None:
@@ -118,16 +163,38 @@ def do_withdraw_idea(session: Session, idea: Idea, user: User) -> None:
     )
 
 
-def _insert_ignoring_duplicates(session: Session, idea_id: int, user_id: int) -> bool:
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
+def _add_support_statement(insert: Any) -> Any:
+    return (
         insert(Support)
-        .values(idea_id=idea_id, user_id=user_id, created_at=utcnow())
+        .values(
+            idea_id=bindparam("idea_id"), user_id=bindparam("user_id"), created_at=bindparam("now")
+        )
         .on_conflict_do_nothing(index_elements=["idea_id", "user_id"])
         .returning(Support.__table__.c.id)  # type: ignore[attr-defined]
     )
-    return session.execute(statement).first() is not None
+
+
+# The statements every support runs, built once per dialect: building them cost more than
+# running them.
+_ADD_SUPPORT = {
+    "postgresql": _add_support_statement(pg_insert),
+    "sqlite": _add_support_statement(sqlite_insert),
+}
+_IDEAS = Idea.__table__  # type: ignore[attr-defined]
+_CHANGE_COUNT = (
+    update(_IDEAS)
+    .where(_IDEAS.c.id == bindparam("idea_id"))
+    .values(support_count=_IDEAS.c.support_count + bindparam("change"))
+    .returning(_IDEAS.c.support_count)
+)
+_READ_COUNT = select(_IDEAS.c.support_count).where(_IDEAS.c.id == bindparam("idea_id"))
+
+
+def _insert_ignoring_duplicates(session: Session, idea_id: int, user_id: int) -> bool:
+    connection = session.connection()
+    statement = _ADD_SUPPORT[connection.dialect.name]
+    params = {"idea_id": idea_id, "user_id": user_id, "now": utcnow()}
+    return connection.execute(statement, params).first() is not None
 
 
 def do_support(session: Session, idea_id: int, user: User, threshold: int) -> Idea:
@@ -136,6 +203,7 @@ def do_support(session: Session, idea_id: int, user: User, threshold: int) -> Id
     idea = get_idea(session, idea_id)
     if idea.is_withdrawn:
         raise Refused(409, gettext("A withdrawn idea cannot be supported."))
+    check_public(idea)
     assert user.id is not None
     if _insert_ignoring_duplicates(session, idea_id, user.id):
         _add_to_count(session, idea, +1)
@@ -160,16 +228,10 @@ def do_unsupport(session: Session, idea_id: int, user: User) -> Idea:
 def _add_to_count(session: Session, idea: Idea, change: int) -> None:
     """Change the count in the database (atomic under concurrency) and in the loaded idea,
     which then shows the count as it is now, other residents' supports included."""
-    if change:
-        statement: Any = (
-            update(Idea)
-            .where(col(Idea.id) == idea.id)
-            .values(support_count=Idea.support_count + change)
-            .returning(Idea.__table__.c.support_count)  # type: ignore[attr-defined]
-        )
-    else:
-        statement = select(Idea.support_count).where(Idea.id == idea.id)
-    set_committed_value(idea, "support_count", session.execute(statement).scalar_one())
+    statement = _CHANGE_COUNT if change else _READ_COUNT
+    params = {"idea_id": idea.id, "change": change}
+    count = session.connection().execute(statement, params).scalar_one()
+    set_committed_value(idea, "support_count", count)
 
 
 def has_supported(session: Session, idea_id: int, user_id: int) -> bool:
@@ -207,11 +269,19 @@ def _move_under_review(session: Session, idea: Idea, threshold: int) -> None:
     )
 
 
-def do_comment(session: Session, idea_id: int, user: User, draft: CommentDraft) -> Comment:
-    check_verified(user)
+def do_comment(
+    session: Session,
+    idea_id: int,
+    user: User,
+    draft: CommentDraft,
+    *,
+    settings: Settings | None = None,
+) -> Comment:
+    check_can_write(user, settings)
     idea = get_idea(session, idea_id)
     if idea.is_withdrawn:
         raise Refused(409, gettext("This idea has been withdrawn; its discussion is closed."))
+    check_public(idea)
     parent = comments.check_reply_target(session, SUBJECT, idea_id, draft.parent_id)
     comment = comments.do_post_comment(
         session, user, SUBJECT, idea_id, draft.body, draft.stance, parent
@@ -220,6 +290,7 @@ def do_comment(session: Session, idea_id: int, user: User, draft: CommentDraft) 
         update(Idea).where(col(Idea.id) == idea_id).values(comment_count=Idea.comment_count + 1)
     )
     assert user.id is not None
+    assert comment.id is not None
     notify_followers(
         session,
         subject=SUBJECT,
@@ -231,9 +302,18 @@ def do_comment(session: Session, idea_id: int, user: User, draft: CommentDraft) 
             % {"name": user.display_name, "title": idea.title}
         ),
         exclude=user.id,
+        source=(comments.CONTENT_TYPE, comment.id),
     )
     do_follow(session, user.id, SUBJECT, idea_id)
+    # Held, it leaves the count again (see `store_comment_count`), and its notifications wait.
+    _screen(session, settings, user, comments.CONTENT_TYPE, comment.id, draft.body)
     return comment
+
+
+def store_comment_count(session: Session, idea_id: int, count: int) -> None:
+    """The comment count shows public comments only: moderation recounts when it hides or
+    shows one (registered with `comments.keep_count` in ideas/content.py)."""
+    session.execute(update(Idea).where(col(Idea.id) == idea_id).values(comment_count=count))
 
 
 def get_comment(session: Session, idea_id: int, comment_id: int) -> Comment:
@@ -246,18 +326,28 @@ def get_comment(session: Session, idea_id: int, comment_id: int) -> Comment:
 def do_delete_comment(session: Session, idea_id: int, comment_id: int, user: User) -> None:
     comment = get_comment(session, idea_id, comment_id)
     comments.check_can_change(comment, user, editing=False)
+    counted = comment.visibility == Visibility.public
     comments.do_delete_comment(session, comment)
-    session.execute(
-        update(Idea).where(col(Idea.id) == idea_id).values(comment_count=Idea.comment_count - 1)
-    )
+    if counted:
+        session.execute(
+            update(Idea).where(col(Idea.id) == idea_id).values(comment_count=Idea.comment_count - 1)
+        )
 
 
 def do_edit_comment(
-    session: Session, idea_id: int, comment_id: int, user: User, draft: CommentDraft
+    session: Session,
+    idea_id: int,
+    comment_id: int,
+    user: User,
+    draft: CommentDraft,
+    *,
+    settings: Settings | None = None,
 ) -> Comment:
     comment = get_comment(session, idea_id, comment_id)
     comments.check_can_change(comment, user, editing=True)
+    check_can_write(user, settings)
     comments.do_edit_comment(session, comment, draft.body, draft.stance)
+    _screen(session, settings, user, comments.CONTENT_TYPE, comment_id, draft.body)
     return comment
 
 

@@ -13,6 +13,8 @@ from ideas.models import STATUS_VALUES, Idea, IdeaCategory
 from participation import auth
 from participation.api import ApiError, absolute, iso, next_link, page_limit
 from participation.markup import plain_text
+from participation.profiles import public_names
+from participation.visibility import Visibility
 
 
 def _filter(request: Request) -> queries.IdeaFilter:
@@ -70,7 +72,7 @@ def _detail(request: Request, session: Session, idea: Idea) -> dict[str, Any]:
     assert idea.id is not None
     category = session.get(IdeaCategory, idea.category_id) if idea.category_id else None
     timeline = queries.timeline_of(session, idea.id)
-    authors = queries.author_names(
+    authors = public_names(
         session, {i for i in [idea.author_id, *(a.author_id for a in timeline)] if i}
     )
     found = {category.id: category} if category and category.id else {}
@@ -96,7 +98,9 @@ def _detail(request: Request, session: Session, idea: Idea) -> dict[str, Any]:
 def idea(request: Request) -> JSONResponse:
     with auth.database(request).read() as session:
         found = session.get(Idea, request.path_params["idea_id"])
-        if found is None:
+        # Hidden or held ideas are absent from open data, as from every list: no placeholder
+        # here, because a machine reader could not tell it from the idea's own text.
+        if found is None or found.visibility != Visibility.public:
             raise ApiError(404, "not_found", "no idea with this id")
         return JSONResponse(_detail(request, session, found))
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from ideas.models import BODY_MAX, STATUS_VALUES, TITLE_MAX
 from participation.comments import BODY_MAX as COMMENT_MAX
 from participation.comments import STANCES
-from participation.forms import Form
+from participation.forms import Form, parse_location, parse_parent_id
 from participation.i18n import gettext
 
 
@@ -20,23 +20,6 @@ class IdeaDraft:
     longitude: float | None
 
 
-def _coordinate(form: Form, name: str, limit: float) -> float | None:
-    raw = form.data.get(name, "").strip().replace(",", ".")
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        form.error(name, gettext("Enter a number, such as 51.0543."))
-        return None
-    if not -limit <= value <= limit:
-        form.error(
-            name, gettext("Enter a number between -%(limit)d and %(limit)d.") % {"limit": limit}
-        )
-        return None
-    return round(value, 6)
-
-
 def parse_idea(form: Form, category_ids: set[int]) -> IdeaDraft:
     title = form.text("title", max_length=TITLE_MAX)
     body = form.text("body", max_length=BODY_MAX, multiline=True)
@@ -47,14 +30,7 @@ def parse_idea(form: Form, category_ids: set[int]) -> IdeaDraft:
             category_id = int(raw_category)
         else:
             form.error("category", gettext("Choose one of the categories."))
-    latitude = _coordinate(form, "latitude", 90)
-    longitude = _coordinate(form, "longitude", 180)
-    if (latitude is None) != (longitude is None) and not form.errors.keys() & {
-        "latitude",
-        "longitude",
-    }:
-        missing = "longitude" if longitude is None else "latitude"
-        form.error(missing, gettext("Give both the latitude and the longitude, or neither."))
+    latitude, longitude = parse_location(form)
     return IdeaDraft(title, body, category_id, latitude, longitude)
 
 
@@ -71,11 +47,7 @@ def parse_comment(form: Form) -> CommentDraft:
     if stance is not None and stance not in STANCES:
         form.error("stance", gettext("Choose one of the options."))
         stance = None
-    raw_parent = form.data.get("parent_id", "")
-    parent_id = int(raw_parent) if raw_parent.isdigit() else None
-    if raw_parent and parent_id is None:
-        form.error("parent_id", gettext("The comment you reply to does not exist."))
-    return CommentDraft(body, stance, parent_id)
+    return CommentDraft(body, stance, parse_parent_id(form))
 
 
 @dataclass(frozen=True)

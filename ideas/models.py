@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from participation.database import UTCDateTime, one_of, utcnow
 from participation.i18n import N_, gettext
+from participation.visibility import visibility_column
 
 TITLE_MAX = 150
 BODY_MAX = 10_000
@@ -106,6 +107,7 @@ class Idea(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     withdrawn_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    visibility: str = Field(default="public", sa_column=visibility_column("ideas"))
 
     @property
     def is_withdrawn(self) -> bool:

@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 
 from ideas.models import Idea, IdeaCategory, IdeaPhoto, OfficialAnswer
 from participation import search as search_index
-from participation.models import User
+from participation.profiles import public_names
+from participation.visibility import Visibility
 
 SORTS = ("new", "supported", "discussed", "random")
 PAGE_SIZE = 20
@@ -44,8 +45,14 @@ def _cursor(raw: str, parts: int) -> tuple[int, ...] | None:
     return tuple(int(p) for p in pieces)
 
 
+def listed() -> Any:
+    """What every list, search, map and feed shows: public ideas that are not withdrawn.
+    Hidden and held ideas stay in their table (and in the search index) but never appear."""
+    return (col(Idea.withdrawn_at).is_(None)) & (col(Idea.visibility) == Visibility.public.value)
+
+
 def _base(session: Session, flt: IdeaFilter, *, search: bool = True) -> Any:
-    statement = select(Idea).where(col(Idea.withdrawn_at).is_(None))
+    statement = select(Idea).where(listed())
     if flt.category_id is not None:
         statement = statement.where(Idea.category_id == flt.category_id)
     if flt.status:
@@ -143,16 +150,9 @@ def list_ideas(session: Session, flt: IdeaFilter, limit: int = PAGE_SIZE) -> Ide
     else:
         ideas, next_cursor = _newest(session, flt, limit)
     page = IdeaPage(ideas, next_cursor)
-    page.authors = author_names(session, {i.author_id for i in ideas if i.author_id})
+    page.authors = public_names(session, {i.author_id for i in ideas if i.author_id})
     page.categories = {c.id: c for c in session.exec(select(IdeaCategory)) if c.id is not None}
     return page
-
-
-def author_names(session: Session, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = session.exec(select(User.id, User.display_name).where(col(User.id).in_(ids)))
-    return {user_id: name for user_id, name in rows if user_id is not None}
 
 
 def similar_ideas(session: Session, title: str, exclude: int | None = None) -> list[Idea]:
@@ -164,9 +164,7 @@ def similar_ideas(session: Session, title: str, exclude: int | None = None) -> l
         matching = search_index.matching_ids(SEARCH_INDEX, word, dialect)
         if matching is None:
             continue
-        statement = select(Idea.id).where(
-            col(Idea.id).in_(matching), col(Idea.withdrawn_at).is_(None)
-        )
+        statement = select(Idea.id).where(col(Idea.id).in_(matching), listed())
         hits.update(i for i in session.exec(statement.limit(20)) if i is not None and i != exclude)
     best = [idea_id for idea_id, _ in hits.most_common(5)]
     found = {i.id: i for i in session.exec(select(Idea).where(col(Idea.id).in_(best)))}
@@ -196,9 +194,7 @@ def in_box(
 ) -> list[Idea]:
     """Ideas with a place, newest first; inside the box (min lng, min lat, max lng, max lat)
     when one is given. Without a box, the newest-first index does the work, not the place."""
-    statement = select(Idea).where(
-        col(Idea.withdrawn_at).is_(None), col(Idea.latitude).is_not(None)
-    )
+    statement = select(Idea).where(listed(), col(Idea.latitude).is_not(None))
     if bbox is not None:
         west, south, east, north = bbox
         latitude: Any = col(Idea.latitude)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from ideas import api, views
+from ideas import api, comment_views, views
 
 GET_POST = ["GET", "POST"]
 POST = ["POST"]
@@ -29,17 +29,19 @@ routes: list[BaseRoute] = [
     Route("/ideas/{idea_id:int}/unsupport", views.unsupport, methods=POST, name="unsupport_idea"),
     Route("/ideas/{idea_id:int}/follow", views.follow, methods=POST, name="follow_idea"),
     Route("/ideas/{idea_id:int}/unfollow", views.follow, methods=POST, name="unfollow_idea"),
-    Route("/ideas/{idea_id:int}/comments", views.comment, methods=POST, name="comment_idea"),
-    Route("/ideas/{idea_id:int}/comments", views.more_comments, name="idea_comments"),
+    Route(
+        "/ideas/{idea_id:int}/comments", comment_views.comment, methods=POST, name="comment_idea"
+    ),
+    Route("/ideas/{idea_id:int}/comments", comment_views.more_comments, name="idea_comments"),
     Route(
         "/ideas/{idea_id:int}/comments/{comment_id:int}/edit",
-        views.edit_comment,
+        comment_views.edit_comment,
         methods=GET_POST,
         name="edit_idea_comment",
     ),
     Route(
         "/ideas/{idea_id:int}/comments/{comment_id:int}/delete",
-        views.delete_comment,
+        comment_views.delete_comment,
         methods=POST,
         name="delete_idea_comment",
     ),

@@ -1,4 +1,8 @@
-"""Idea pages: browse, post, read, support, follow, and the clerk's answer."""
+"""Idea pages: browse, post, read, support, follow, and the clerk's answer.
+
+What moderation decided shows here too: a hidden idea is a placeholder for the public, its
+author and the moderators read it with a note; a held idea is theirs alone until reviewed.
+"""
 
 from __future__ import annotations
 
@@ -6,38 +10,34 @@ import hashlib
 from typing import Any
 
 from sqlmodel import Session, select
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from ideas import actions, forms, queries
 from ideas.models import STATUS_VALUES, Idea, IdeaCategory, status_label
 from participation import auth, comments, decisions, notifications
-from participation.actions import check_verified
+from participation.actions import check_can_post, check_can_write
+from participation.checks import Refused
 from participation.context import flash, request_context
 from participation.forms import Form
 from participation.i18n import current_language, gettext
 from participation.models import Role
-from participation.photos import MAX_PHOTOS, PhotoError, StoredPhoto, read_upload, store_photo
-from participation.settings import Settings
+from participation.photos import MAX_PHOTOS, store_uploaded_photos
+from participation.profiles import public_names
 from participation.templating import render as render_page
-from participation.web import form_of, is_htmx, see_other
+from participation.visibility import HiddenContent, Visibility, moderation_state_of, reason_label
+from participation.web import form_of, is_htmx, see_other, settings_of
 
 SUBJECT = actions.SUBJECT
 
 
 def render(request: Request, name: str, values: dict[str, Any], status_code: int = 200) -> Response:
     """Render an ideas template with what every ideas template uses."""
-    shared = {"status_label": status_label, "blank_form": Form({})}
+    shared = {"status_label": status_label, "reason_label": reason_label, "blank_form": Form({})}
     return render_page(request, name, {**shared, **values}, status_code)
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def _idea_id(request: Request) -> int:
+def idea_id_of(request: Request) -> int:
     value: int = request.path_params["idea_id"]
     return value
 
@@ -71,10 +71,16 @@ def ideas_list(request: Request) -> Response:
     with auth.database(request).read() as session:
         page = queries.list_ideas(session, flt)
     language = current_language()
-    categories = sorted(
-        (c for c in page.categories.values() if c.active), key=lambda c: c.name(language)
+    category_options = sorted(
+        ((c.id, c.name(language)) for c in page.categories.values() if c.active),
+        key=lambda option: option[1],
     )
-    values = {"page": page, "filter": flt, "categories": categories, "statuses": STATUS_VALUES}
+    values = {
+        "page": page,
+        "filter": flt,
+        "category_options": category_options,
+        "status_options": [(status, status_label(status)) for status in STATUS_VALUES],
+    }
     return render(request, "ideas/list.html", values)
 
 
@@ -88,46 +94,40 @@ def _idea_form_page(
         "idea": idea,
         "categories": categories,
         "max_photos": MAX_PHOTOS,
-        "map_center": _settings(request).map_center,
-        "map_tile_url": _settings(request).map_tile_url,
+        "map_center": settings_of(request).map_center,
+        "map_tile_url": settings_of(request).map_tile_url,
     }
     return render(request, "ideas/form.html", values, status_code)
 
 
 def new_idea(request: Request) -> Response:
     user = auth.require_user(request)
-    check_verified(user)
+    check_can_write(user, settings_of(request))
     return _idea_form_page(request, Form({}))
-
-
-def _store_photos(request: Request, form: Form) -> list[StoredPhoto]:
-    uploads = [read_upload(u) for u in request_context(request).form.getlist("photos")]
-    chosen = [data for data in uploads if data]
-    if len(chosen) > MAX_PHOTOS:
-        form.error("photos", gettext("Add at most %(num)d photos.") % {"num": MAX_PHOTOS})
-        return []
-    stored = []
-    for data in chosen:
-        try:
-            stored.append(store_photo(data, _settings(request).uploads_path, "ideas"))
-        except PhotoError as problem:
-            form.error("photos", problem.message)
-            return []
-    return stored
 
 
 def create_idea(request: Request) -> Response:
     user = auth.require_user(request)
+    check_can_write(user, settings_of(request))  # before any photo is stored
     form = form_of(request)
     with auth.database(request).read() as session:
         category_ids = {c.id for c in _categories(session) if c.id is not None}
     draft = forms.parse_idea(form, category_ids)
-    photos = _store_photos(request, form) if form.ok else []
+    uploads = request_context(request).form.getlist("photos")
+    photos = (
+        store_uploaded_photos(uploads, form, settings_of(request).uploads_path, "ideas")
+        if form.ok
+        else []
+    )
     if not form.ok:
         return _idea_form_page(request, form, status_code=400)
     with auth.database(request).write() as session:
-        idea = actions.do_post_idea(session, user, draft, photos)
-    flash(request, "success", gettext("Your idea is published. Thank you!"))
+        idea = actions.do_post_idea(session, user, draft, photos, settings=settings_of(request))
+        held = idea.visibility == Visibility.held
+    if held:
+        flash(request, "info", gettext("Your idea is saved. A moderator looks at it first."))
+    else:
+        flash(request, "success", gettext("Your idea is published. Thank you!"))
     return see_other(actions.idea_url(idea.id or 0))
 
 
@@ -138,6 +138,29 @@ def similar(request: Request) -> Response:
     return render(request, "ideas/_similar.html", {"similar": found})
 
 
+def discussion_values(
+    request: Request, session: Session, idea: Idea, after: int = 0
+) -> dict[str, Any]:
+    """The discussion's page of comments, and whether the visitor may join in: not in a
+    discussion a moderator closed, nor while muted (the notice says until when)."""
+    assert idea.id is not None
+    user = auth.current_user(request)
+    refusal = None
+    if user is not None:
+        try:
+            check_can_post(user, settings_of(request).zone)
+        except Refused as refused:
+            refusal = refused.message
+    return {
+        "idea": idea,
+        "comments": comments.comment_page(session, SUBJECT, idea.id, after),
+        "locked": comments.is_locked(session, SUBJECT, idea.id),
+        "is_moderator": auth.has_role(request, Role.moderator),
+        "post_refusal": refusal,
+        "comment_form": Form({}),
+    }
+
+
 def _detail_values(request: Request, session: Session, idea: Idea) -> dict[str, Any]:
     """Everything the idea page shows. The caller has resolved the user and roles before
     opening `session`, so that no request holds two database connections at once."""
@@ -145,9 +168,8 @@ def _detail_values(request: Request, session: Session, idea: Idea) -> dict[str, 
     user = auth.current_user(request)
     after_raw = request.query_params.get("comments_after", "0")
     after = int(after_raw) if after_raw.isdigit() else 0
-    page = comments.comment_page(session, SUBJECT, idea.id, after)
     timeline = queries.timeline_of(session, idea.id)
-    names = queries.author_names(
+    names = public_names(
         session, {i for i in [idea.author_id, *(a.author_id for a in timeline)] if i}
     )
     category = session.get(IdeaCategory, idea.category_id) if idea.category_id else None
@@ -156,40 +178,65 @@ def _detail_values(request: Request, session: Session, idea: Idea) -> dict[str, 
         supported = actions.has_supported(session, idea.id, user.id)
         following = notifications.is_following(session, user.id, SUBJECT, idea.id)
     return {
-        "idea": idea,
+        **discussion_values(request, session, idea, after),
         "category": category,
         "photos": queries.photos_of(session, idea.id),
         "timeline": timeline,
         "names": names,
-        "comments": page,
         "supported": supported,
         "following": following,
         "is_clerk": auth.has_role(request, Role.clerk),
         "statuses": STATUS_VALUES,
-        "comment_form": Form({}),
         "answer_form": Form({}),
-        "map_tile_url": _settings(request).map_tile_url,
+        "map_tile_url": settings_of(request).map_tile_url,
         "decisions": decisions.decisions_for(session, SUBJECT, idea.id),
     }
 
 
-def _resolve_visitor(request: Request) -> None:
-    auth.current_user(request)
-    auth.has_role(request, Role.clerk)
+def moderation_state(request: Request, session: Session, idea: Idea) -> HiddenContent | None:
+    """Why the idea is not public (None when it is). Refuses a held idea to anyone but its
+    author and the moderators, as if it did not exist."""
+    assert idea.id is not None
+    state = moderation_state_of(session, SUBJECT, idea.id, idea.visibility)
+    if (
+        state is not None
+        and state.visibility == Visibility.held
+        and not may_see_hidden(request, idea.author_id)
+    ):
+        raise Refused(404, gettext("This idea does not exist."))
+    return state
+
+
+def may_see_hidden(request: Request, author_id: int | None) -> bool:
+    """The author and the moderators read content that moderation keeps from the public."""
+    user = auth.current_user(request)
+    own = user is not None and author_id is not None and user.id == author_id
+    return own or auth.has_role(request, Role.moderator)
+
+
+def idea_page(request: Request, status_code: int = 200, **forms_with_errors: Form) -> Response:
+    """The idea page, or the placeholder the public sees of a hidden idea."""
+    auth.resolve_visitor(request)
+    with auth.database(request).read() as session:
+        idea = actions.get_idea(session, idea_id_of(request))
+        state = moderation_state(request, session, idea)
+        if state is not None and not may_see_hidden(request, idea.author_id):
+            return render(request, "ideas/hidden.html", {"idea": idea, "state": state})
+        values = _detail_values(request, session, idea)
+    values["moderation"] = state
+    values.update(forms_with_errors)
+    return render(request, "ideas/detail.html", values, status_code)
 
 
 def idea_detail(request: Request) -> Response:
-    _resolve_visitor(request)
-    with auth.database(request).read() as session:
-        idea = actions.get_idea(session, _idea_id(request))
-        values = _detail_values(request, session, idea)
-    return render(request, "ideas/detail.html", values)
+    return idea_page(request)
 
 
 def edit_idea(request: Request) -> Response:
     user = auth.require_user(request)
+    check_can_write(user, settings_of(request))
     with auth.database(request).read() as session:
-        idea = actions.get_idea(session, _idea_id(request))
+        idea = actions.get_idea(session, idea_id_of(request))
     actions.check_can_edit(idea, user)
     if request.method == "GET":
         form = Form(
@@ -209,18 +256,18 @@ def edit_idea(request: Request) -> Response:
     if not form.ok:
         return _idea_form_page(request, form, idea, 400)
     with auth.database(request).write() as session:
-        stored = actions.get_idea(session, _idea_id(request))
-        actions.do_edit_idea(session, stored, user, draft)
+        stored = actions.get_idea(session, idea_id_of(request))
+        actions.do_edit_idea(session, stored, user, draft, settings=settings_of(request))
     flash(request, "success", gettext("Your changes are saved."))
-    return see_other(actions.idea_url(_idea_id(request)))
+    return see_other(actions.idea_url(idea_id_of(request)))
 
 
 def withdraw_idea(request: Request) -> Response:
     user = auth.require_user(request)
     with auth.database(request).write() as session:
-        actions.do_withdraw_idea(session, actions.get_idea(session, _idea_id(request)), user)
+        actions.do_withdraw_idea(session, actions.get_idea(session, idea_id_of(request)), user)
     flash(request, "info", gettext("Your idea is withdrawn. It stays visible as withdrawn."))
-    return see_other(actions.idea_url(_idea_id(request)))
+    return see_other(actions.idea_url(idea_id_of(request)))
 
 
 def _support_answer(request: Request, idea: Idea, supported: bool) -> Response:
@@ -230,17 +277,17 @@ def _support_answer(request: Request, idea: Idea, supported: bool) -> Response:
 
 
 def support(request: Request) -> Response:
-    user = auth.require_user(request)
-    threshold = _settings(request).support_threshold
+    threshold = settings_of(request).support_threshold
     with auth.database(request).write() as session:
-        idea = actions.do_support(session, _idea_id(request), user, threshold)
+        user = auth.require_user(request, session)  # in this transaction: one, not two
+        idea = actions.do_support(session, idea_id_of(request), user, threshold)
     return _support_answer(request, idea, True)
 
 
 def unsupport(request: Request) -> Response:
-    user = auth.require_user(request)
     with auth.database(request).write() as session:
-        idea = actions.do_unsupport(session, _idea_id(request), user)
+        user = auth.require_user(request, session)
+        idea = actions.do_unsupport(session, idea_id_of(request), user)
     return _support_answer(request, idea, False)
 
 
@@ -248,7 +295,7 @@ def follow(request: Request) -> Response:
     user = auth.require_user(request)
     start = request.url.path.endswith("/follow")
     with auth.database(request).write() as session:
-        idea = actions.get_idea(session, _idea_id(request))
+        idea = actions.get_idea(session, idea_id_of(request))
         assert user.id is not None
         assert idea.id is not None
         if start:
@@ -263,69 +310,7 @@ def follow(request: Request) -> Response:
         else gettext("You no longer follow this idea.")
     )
     flash(request, "info", message)
-    return see_other(actions.idea_url(_idea_id(request)))
-
-
-def _detail_with_errors(request: Request, **forms_with_errors: Form) -> Response:
-    _resolve_visitor(request)
-    with auth.database(request).read() as session:
-        idea = actions.get_idea(session, _idea_id(request))
-        values = _detail_values(request, session, idea)
-    values.update(forms_with_errors)
-    return render(request, "ideas/detail.html", values, status_code=400)
-
-
-def comment(request: Request) -> Response:
-    user = auth.require_user(request)
-    form = form_of(request)
-    draft = forms.parse_comment(form)
-    if not form.ok:
-        return _detail_with_errors(request, comment_form=form)
-    with auth.database(request).write() as session:
-        posted = actions.do_comment(session, _idea_id(request), user, draft)
-    return see_other(f"{actions.idea_url(_idea_id(request))}#comment-{posted.id}")
-
-
-def more_comments(request: Request) -> Response:
-    after_raw = request.query_params.get("after", "0")
-    if not after_raw.isdigit():
-        raise HTTPException(400)
-    with auth.database(request).read() as session:
-        idea = actions.get_idea(session, _idea_id(request))
-        assert idea.id is not None
-        page = comments.comment_page(session, SUBJECT, idea.id, int(after_raw))
-    values = {"idea": idea, "comments": page, "comment_form": Form({})}
-    return render(request, "ideas/_comments.html", values)
-
-
-def _comment_id(request: Request) -> int:
-    value: int = request.path_params["comment_id"]
-    return value
-
-
-def edit_comment(request: Request) -> Response:
-    user = auth.require_user(request)
-    with auth.database(request).read() as session:
-        found = actions.get_comment(session, _idea_id(request), _comment_id(request))
-    comments.check_can_change(found, user, editing=True)
-    if request.method == "GET":
-        form = Form({"body": found.body, "stance": found.stance or ""})
-        return render(request, "ideas/comment_edit.html", {"form": form, "comment": found})
-    form = form_of(request)
-    draft = forms.parse_comment(form)
-    if not form.ok:
-        return render(request, "ideas/comment_edit.html", {"form": form, "comment": found}, 400)
-    with auth.database(request).write() as session:
-        actions.do_edit_comment(session, _idea_id(request), _comment_id(request), user, draft)
-    return see_other(f"{actions.idea_url(_idea_id(request))}#comment-{_comment_id(request)}")
-
-
-def delete_comment(request: Request) -> Response:
-    user = auth.require_user(request)
-    with auth.database(request).write() as session:
-        actions.do_delete_comment(session, _idea_id(request), _comment_id(request), user)
-    flash(request, "info", gettext("Your comment is deleted."))
-    return see_other(f"{actions.idea_url(_idea_id(request))}#comment-{_comment_id(request)}")
+    return see_other(actions.idea_url(idea_id_of(request)))
 
 
 def answer(request: Request) -> Response:
@@ -333,15 +318,15 @@ def answer(request: Request) -> Response:
     form = form_of(request)
     draft = forms.parse_answer(form)
     if not form.ok:
-        return _detail_with_errors(request, answer_form=form)
+        return idea_page(request, 400, answer_form=form)
     with auth.database(request).write() as session:
-        actions.do_answer(session, _idea_id(request), user, draft)
+        actions.do_answer(session, idea_id_of(request), user, draft)
     flash(request, "success", gettext("Your answer is published."))
-    return see_other(f"{actions.idea_url(_idea_id(request))}#timeline")
+    return see_other(f"{actions.idea_url(idea_id_of(request))}#timeline")
 
 
 def ideas_map(request: Request) -> Response:
-    settings = _settings(request)
+    settings = settings_of(request)
     values = {"map_center": settings.map_center, "map_tile_url": settings.map_tile_url}
     return render(request, "ideas/map.html", values)
 

@@ -6,7 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import participation.models  # noqa: F401 - registers the tables on the metadata
-from participation import comments, notifications  # noqa: F401 - registers their tables
+from participation import comments, notifications, visibility  # noqa: F401 - registers their tables
 from participation.database import make_engine
 from participation.features import feature_modules
 from participation.search import include_object

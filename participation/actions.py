@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import delete
@@ -14,9 +15,10 @@ from participation.database import utcnow
 from participation.events import publish
 from participation.features import feature_modules
 from participation.forms import Credentials, PasswordChange, Profile, Registration, RoleChange
-from participation.i18n import gettext
+from participation.i18n import format_datetime, gettext
 from participation.links import LinkClaim, fingerprint, use_link
 from participation.models import Role, User, UserRole
+from participation.settings import Settings
 
 
 def user_by_email(session: Session, email: str) -> User | None:
@@ -37,6 +39,38 @@ def check_verified(user: User) -> None:
     one voice."""
     if not user.is_verified:
         raise Refused(403, gettext("Confirm your email address first; see your account page."))
+
+
+def check_can_post(user: User, zone: dt.tzinfo | None = None) -> None:
+    """A muted user reads and supports but cannot post or comment until the mute ends. With
+    the municipality's `zone`, the message says until when."""
+    if user.muted_until is None or user.muted_until <= utcnow():
+        return
+    if zone is None:
+        message = gettext("A moderator has muted your account: you cannot post or comment now.")
+    else:
+        message = gettext(
+            "A moderator has muted your account: you can post and comment again from %(until)s."
+        ) % {"until": format_datetime(user.muted_until, zone, "long")}
+    raise Refused(403, message)
+
+
+def check_can_write(user: User, settings: Settings | None = None) -> None:
+    """Posting and editing: a confirmed address, and no moderator's mute. With `settings`,
+    the mute's message says until when in the municipality's zone."""
+    check_verified(user)
+    check_can_post(user, settings.zone if settings else None)
+
+
+def check_not_banned(user: User) -> None:
+    if user.banned_at is not None:
+        raise Refused(
+            403,
+            gettext(
+                "A moderator has banned this account: it can no longer log in. "
+                "Write to the municipality if you think this is a mistake."
+            ),
+        )
 
 
 def do_create_user(
@@ -118,6 +152,8 @@ def check_login(session: Session, credentials: Credentials, address: str) -> Log
     if user is None:
         passwords.spend_verification_time(credentials.password)
     elif passwords.verify_password(user.password_hash, credentials.password):
+        # Only after the right password: the ban must not tell others the account exists.
+        check_not_banned(user)
         return LoginAttempt(user)
     return LoginAttempt(None)
 
@@ -133,6 +169,8 @@ def do_record_login(
         ratelimit.hit(session, ratelimit.LOGIN_PER_ACCOUNT, credentials.email)
         return None
     user = session.get(User, attempt.user.id)
+    if user is not None:
+        check_not_banned(user)  # banned between the password check and now
     if user is not None and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(credentials.password)
         session.add(user)

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -48,6 +49,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        # Starlette runs each plain (non-async) view in this pool; the default of 40 threads
+        # fight over the interpreter lock and SQLite's one writer, and a transaction then
+        # waits for the lock in the middle of its work.
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
         scheduler.start()  # catches up before the first request is served
         try:
             yield

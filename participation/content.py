@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
@@ -18,6 +19,14 @@ class ContentType:
     label: Callable[[], str]  # the translated name of one such thing, e.g. "idea"
     title: Callable[[Session, int], str | None]  # a short text to show it by; None if absent
     url: Callable[[int], str]  # where it is seen
+    # Moderation: the table, which has `id`, `author_id` and a `visibility` column
+    # (participation.visibility.visibility_column), and the text a moderator reads.
+    model: Any = None
+    text: Callable[[Session, int], str] | None = None
+    # Called after its visibility changed, to keep counts or search indexes true.
+    visibility_changed: Callable[[Session, int, Any], None] | None = None
+    # Whether it carries a discussion (comments) that a moderator can lock.
+    has_discussion: bool = False
 
 
 _registry: dict[str, ContentType] = {}
@@ -29,3 +38,13 @@ def register(content_type: ContentType) -> None:
 
 def content_type(name: str) -> ContentType | None:
     return _registry.get(name)
+
+
+def content_types() -> list[ContentType]:
+    return list(_registry.values())
+
+
+def moderatable(name: str) -> ContentType | None:
+    """The content type if moderation can hide it."""
+    kind = _registry.get(name)
+    return kind if kind is not None and kind.model is not None else None

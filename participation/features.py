@@ -10,7 +10,7 @@ import importlib
 import importlib.util
 from types import ModuleType
 
-FEATURE_PACKAGES = ("ideas", "voting", "streaming", "moderation")
+FEATURE_PACKAGES = ("ideas", "pacts", "voting", "streaming", "moderation")
 
 
 def feature_modules(kind: str) -> list[ModuleType]:

@@ -94,6 +94,45 @@ class Form:
         return value
 
 
+def parse_location(form: Form) -> tuple[float | None, float | None]:
+    """Optional `latitude` and `longitude` (a decimal comma is fine): both, or neither."""
+    latitude = _coordinate(form, "latitude", 90)
+    longitude = _coordinate(form, "longitude", 180)
+    if (latitude is None) != (longitude is None) and not form.errors.keys() & {
+        "latitude",
+        "longitude",
+    }:
+        missing = "longitude" if longitude is None else "latitude"
+        form.error(missing, gettext("Give both the latitude and the longitude, or neither."))
+    return latitude, longitude
+
+
+def _coordinate(form: Form, name: str, limit: float) -> float | None:
+    raw = form.data.get(name, "").strip().replace(",", ".")
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        form.error(name, gettext("Enter a number, such as 51.0543."))
+        return None
+    if not -limit <= value <= limit:  # NaN fails this too
+        form.error(
+            name, gettext("Enter a number between -%(limit)d and %(limit)d.") % {"limit": limit}
+        )
+        return None
+    return round(value, 6)
+
+
+def parse_parent_id(form: Form) -> int | None:
+    """The optional `parent_id` of a reply: the comment it answers."""
+    raw = form.data.get("parent_id", "").strip()
+    parent_id = int(raw) if raw.isdigit() else None
+    if raw and parent_id is None:
+        form.error("parent_id", gettext("The comment you reply to does not exist."))
+    return parent_id
+
+
 def _clean_text(value: str, *, multiline: bool) -> str:
     """Drop control characters (keeping line breaks in long text) and normalise to NFC."""
     allowed = {"\n", "\t"} if multiline else set()

@@ -5,11 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    UniqueConstraint,
+    inspect,
+)
+from sqlalchemy.orm import synonym
 from sqlmodel import Field, SQLModel
 
 from participation.database import UTCDateTime, one_of, utcnow
 from participation.i18n import N_, gettext
+from participation.visibility import visibility_column
 
 
 class Role(enum.StrEnum):
@@ -48,10 +58,19 @@ class User(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     email_verified_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     password_changed_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Sanctions by moderators: a muted user cannot post until then; a banned one cannot log in.
+    muted_until: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    banned_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The public name is user content too: a moderator can hide a name (participation.profiles).
+    visibility: str = Field(default="public", sa_column=visibility_column("users"))
 
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+
+# Moderation finds the author of any content by its `author_id`; a profile's author is its owner.
+inspect(User).add_property("author_id", synonym("id"))
 
 
 class UserRole(SQLModel, table=True):

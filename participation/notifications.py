@@ -19,9 +19,12 @@ from sqlalchemy import (
     Index,
     Integer,
     UniqueConstraint,
+    and_,
     delete,
+    exists,
     func,
     insert,
+    or_,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -32,6 +35,7 @@ from participation.checks import Refused
 from participation.database import UTCDateTime, utcnow
 from participation.i18n import gettext, use_language
 from participation.models import User
+from participation.visibility import HiddenContent
 from participation.web import safe_next
 
 PAGE_SIZE = 30
@@ -79,6 +83,10 @@ class Notification(SQLModel, table=True):
     )
     subject: str = Field(max_length=SUBJECT_MAX)
     subject_id: int
+    # The content whose words the text quotes (a comment, say), if other than the subject: a
+    # notification is not shown while its subject or its source is hidden by moderation.
+    source_type: str | None = Field(default=None, max_length=SUBJECT_MAX)
+    source_id: int | None = Field(default=None)
     kind: str = Field(max_length=KIND_MAX)
     text: str = Field(max_length=TEXT_MAX)
     link: str = Field(max_length=LINK_MAX)
@@ -161,6 +169,7 @@ def notify(
     link: str,
     message: Callable[[], str],
     exclude: int | None = None,
+    source: tuple[str, int] | None = None,
 ) -> int:
     """Tell each distinct recipient but `exclude` (the actor); returns how many were told.
 
@@ -188,6 +197,8 @@ def notify(
                 "user_id": user_id,
                 "subject": subject,
                 "subject_id": subject_id,
+                "source_type": source[0] if source else None,
+                "source_id": source[1] if source else None,
                 "kind": kind,
                 "text": texts[language],
                 "link": link,
@@ -209,6 +220,7 @@ def notify_followers(
     link: str,
     message: Callable[[], str],
     exclude: int | None = None,
+    source: tuple[str, int] | None = None,
 ) -> int:
     """Tell everyone who follows the subject, except `exclude`; returns how many were told."""
     return notify(
@@ -220,6 +232,7 @@ def notify_followers(
         link=link,
         message=message,
         exclude=exclude,
+        source=source,
     )
 
 
@@ -227,12 +240,31 @@ def _unread(user_id: int) -> Any:
     return (col(Notification.user_id) == user_id) & col(Notification.read_at).is_(None)
 
 
+def _is_hidden(content_type: Any, content_id: Any) -> Any:
+    return exists().where(
+        col(HiddenContent.content_type) == content_type,
+        col(HiddenContent.content_id) == content_id,
+    )
+
+
+def _shown() -> Any:
+    """Not about hidden content: neither its subject nor the content it quotes is hidden (or
+    held) by moderation. One primary-key lookup per notification read, and a notification
+    comes back by itself when its content is shown again."""
+    source_hidden = and_(
+        col(Notification.source_type).is_not(None),
+        _is_hidden(Notification.source_type, Notification.source_id),
+    )
+    return ~or_(_is_hidden(Notification.subject, Notification.subject_id), source_hidden)
+
+
 def unread_count(session: Session, user_id: int, limit: int | None = None) -> int:
     """How many notifications the user has not read; with `limit`, counts no further."""
+    condition = and_(_unread(user_id), _shown())
     if limit is None:
-        statement = select(func.count()).select_from(Notification).where(_unread(user_id))
+        statement = select(func.count()).select_from(Notification).where(condition)
         return int(session.exec(statement).one())
-    capped = select(Notification.id).where(_unread(user_id)).limit(limit).subquery()
+    capped = select(Notification.id).where(condition).limit(limit).subquery()
     return int(session.exec(select(func.count()).select_from(capped)).one())
 
 
@@ -248,8 +280,9 @@ def do_mark_read(session: Session, user_id: int, notification_id: int | None = N
 def notifications_page(
     session: Session, user_id: int, before: int | None = None, limit: int = PAGE_SIZE
 ) -> tuple[list[Notification], int | None]:
-    """The user's notifications newest first, and the `before` of the next page (or None)."""
-    statement = select(Notification).where(col(Notification.user_id) == user_id)
+    """The user's notifications newest first, and the `before` of the next page (or None);
+    those about hidden content are left out."""
+    statement = select(Notification).where(col(Notification.user_id) == user_id, _shown())
     if before is not None:
         statement = statement.where(col(Notification.id) < before)
     statement = statement.order_by(col(Notification.id).desc()).limit(limit + 1)

@@ -12,12 +12,14 @@ import os
 import re
 import secrets
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from starlette.datastructures import UploadFile
 
+from participation.forms import Form
 from participation.i18n import gettext
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -78,6 +80,26 @@ def store_photo(data: bytes, uploads_dir: Path, folder: str) -> StoredPhoto:
     except BaseException:
         delete_photo(uploads_dir, stored)
         raise
+    return stored
+
+
+def store_uploaded_photos(
+    uploads: Iterable[object], form: Form, uploads_dir: Path, folder: str, field: str = "photos"
+) -> list[StoredPhoto]:
+    """A form's chosen files (`form_data.getlist(field)`), each stored as `store_photo` does.
+
+    Too many files, or one that is refused, puts the message on `field` and returns none."""
+    chosen = [data for data in (read_upload(u) for u in uploads) if data]
+    if len(chosen) > MAX_PHOTOS:
+        form.error(field, gettext("Add at most %(num)d photos.") % {"num": MAX_PHOTOS})
+        return []
+    stored: list[StoredPhoto] = []
+    for data in chosen:
+        try:
+            stored.append(store_photo(data, uploads_dir, folder))
+        except PhotoError as problem:
+            form.error(field, problem.message)
+            return []
     return stored
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
@@ -44,6 +45,8 @@ RESET_PER_ACCOUNT = RateLimit("reset-account", 3, 60 * 60)
 VERIFY_RESEND_PER_ADDRESS = RateLimit("verify-resend-address", 10, 60 * 60)
 # Generous: a resident changing their mind is fine; a script casting in a loop is not.
 VOTE_PER_ACCOUNT = RateLimit("vote-account", 30, 60)
+# A resident who reports what they read is far below this; a flood of reports is not.
+REPORT_PER_ACCOUNT = RateLimit("report-account", 20, 60 * 60)
 
 
 def _window(rule: RateLimit, now: float) -> tuple[int, int]:
@@ -60,21 +63,29 @@ def check(session: Session, rule: RateLimit, subject: str, now: float | None = N
         raise RateLimited(retry_after)
 
 
+def _upsert(insert: Any) -> Any:
+    counts = RateLimitCounter.__table__.c.count  # type: ignore[attr-defined]
+    return (
+        insert(RateLimitCounter)
+        .values(key=bindparam("key"), window_start=bindparam("start"), count=1)
+        .on_conflict_do_update(index_elements=["key", "window_start"], set_={"count": counts + 1})
+        .returning(counts)
+    )
+
+
+# Built once per dialect: every vote and support counts an attempt, and rebuilding the
+# statement each time cost more than running it.
+_UPSERTS = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
+
+
 def _count(session: Session, rule: RateLimit, subject: str, now: float) -> int:
     """Count one attempt and return the window's count: an upsert, so concurrent attempts
     all count."""
     start, _ = _window(rule, now)
-    key = f"{rule.name}:{subject}"
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    counts = RateLimitCounter.__table__.c.count  # type: ignore[attr-defined]
-    statement = (
-        insert(RateLimitCounter)
-        .values(key=key, window_start=start, count=1)
-        .on_conflict_do_update(index_elements=["key", "window_start"], set_={"count": counts + 1})
-        .returning(counts)
-    )
-    count: int = session.execute(statement).scalar_one()
+    connection = session.connection()
+    statement = _UPSERTS[connection.dialect.name]
+    params = {"key": f"{rule.name}:{subject}", "start": start}
+    count: int = connection.execute(statement, params).scalar_one()
     return count
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from participation import admin, api, notification_views, pages, views
+from participation import admin, api, comment_views, notification_views, pages, views
 
 GET_POST = ["GET", "POST"]
 
@@ -42,6 +42,7 @@ routes: list[BaseRoute] = [
         notification_views.open_notification,
         name="open_notification",
     ),
+    Route("/comments/{comment_id:int}", comment_views.comment, name="comment"),
     Route("/admin/users", admin.users, name="admin_users"),
     Route(
         "/admin/users/{user_id:int}/roles", admin.change_role, methods=["POST"], name="change_role"

@@ -31,6 +31,26 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _count(raw: str) -> int:
+    """A whole number where 0 switches the feature off."""
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"must be a whole number, got {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _names(raw: str) -> tuple[str, ...]:
+    """A comma-separated list of lowercase names, such as content types: idea,comment."""
+    names = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for name in names:
+        if not name.replace("_", "").isalpha() or not name.islower():
+            raise ValueError(f"must be comma-separated lowercase names, got {name!r}")
+    return names
+
+
 def _database_url(raw: str) -> str:
     if not raw.startswith(("sqlite://", "postgresql://", "postgresql+psycopg://")):
         raise ValueError(f"must start with sqlite:// or postgresql://, got {raw!r}")
@@ -239,6 +259,58 @@ SETTINGS: tuple[Setting, ...] = (
         "Live websocket connections allowed from one address at once.",
         _positive_int,
     ),
+    Setting(
+        "threads",
+        "INSPRAAK_THREADS",
+        "integer",
+        "8",
+        "Threads per worker that run requests' database work. More than a few adds no speed on"
+        " SQLite (one writer at a time) and costs it in contention.",
+        _positive_int,
+    ),
+    Setting(
+        "moderation_auto_hide_reports",
+        "INSPRAAK_MODERATION_AUTO_HIDE_REPORTS",
+        "integer",
+        "5",
+        "Content reported by this many different verified users is hidden until a moderator"
+        " reviews it (0: never).",
+        _count,
+    ),
+    Setting(
+        "moderation_hold_first_posts",
+        "INSPRAAK_MODERATION_HOLD_FIRST_POSTS",
+        "list",
+        "",
+        "Content types (comma-separated, such as idea,comment) where the first posts of new"
+        " accounts wait for a moderator before they are public.",
+        _names,
+    ),
+    Setting(
+        "moderation_new_account_days",
+        "INSPRAAK_MODERATION_NEW_ACCOUNT_DAYS",
+        "integer",
+        "7",
+        "An account is new for this many days after it was created.",
+        _positive_int,
+    ),
+    Setting(
+        "moderation_hold_links",
+        "INSPRAAK_MODERATION_HOLD_LINKS",
+        "list",
+        "idea,comment",
+        "Content types (comma-separated) where a post with more links than"
+        " INSPRAAK_MODERATION_MAX_LINKS waits for a moderator.",
+        _names,
+    ),
+    Setting(
+        "moderation_max_links",
+        "INSPRAAK_MODERATION_MAX_LINKS",
+        "integer",
+        "3",
+        "The number of links a post may hold before it waits for a moderator.",
+        _positive_int,
+    ),
 )
 
 
@@ -261,6 +333,12 @@ class Settings:
     max_request_bytes: int
     session_days: int
     live_max_connections_per_ip: int
+    threads: int
+    moderation_auto_hide_reports: int
+    moderation_hold_first_posts: tuple[str, ...]
+    moderation_new_account_days: int
+    moderation_hold_links: tuple[str, ...]
+    moderation_max_links: int
 
     @property
     def var_path(self) -> Path:

@@ -125,12 +125,16 @@ def login(request: Request) -> Response:
         return _form_page(request, template, form, 400, next=next_url)
     lifetime = dt.timedelta(days=_settings(request).session_days)
     address = client_address(request)
-    with _db(request).read() as session:
-        attempt = actions.check_login(session, credentials, address)
-    with _db(request).write() as session:
-        user = actions.do_record_login(session, attempt, credentials, address)
-        if user is not None:
-            auth.start_session(request, session, user, lifetime)
+    try:
+        with _db(request).read() as session:
+            attempt = actions.check_login(session, credentials, address)
+        with _db(request).write() as session:
+            user = actions.do_record_login(session, attempt, credentials, address)
+            if user is not None:
+                auth.start_session(request, session, user, lifetime)
+    except Refused as refused:  # a banned account, after the right password
+        form.error("email", refused.message)
+        return _form_page(request, template, form, refused.status_code, next=next_url)
     if attempt.retry_after is not None:
         limited = RateLimited(attempt.retry_after)
         return _limited(request, template, form, "email", limited, next=next_url)

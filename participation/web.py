@@ -9,11 +9,18 @@ from starlette.responses import RedirectResponse
 
 from participation.context import request_context
 from participation.forms import Form
+from participation.settings import Settings
 
 
 def form_of(request: Request) -> Form:
     """The submitted form (parsed once by the CSRF middleware), ready for validation."""
     return Form(request_context(request).form)
+
+
+def settings_of(request: Request) -> Settings:
+    """The app's settings, as the app factory stored them."""
+    settings: Settings = request.app.state.settings
+    return settings
 
 
 def see_other(url: str) -> RedirectResponse:

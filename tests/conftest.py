@@ -14,11 +14,13 @@ from sqlmodel import SQLModel
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from participation import screening
 from participation.app import create_app
 from participation.database import Database, make_engine
 from participation.migrate import upgrade
+from participation.models import Role, User
 from participation.settings import Settings
-from tests.helpers import Browser, Outbox
+from tests.helpers import Browser, HoldAll, Outbox, create_user
 
 STRICT = os.environ.get("INSPRAAK_TEST_STRICT") == "1"
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-inspraak-0123456789"
@@ -128,3 +130,29 @@ def client_pair(app: Starlette) -> Iterator[tuple[Browser, Browser]]:
         TestClient(app, follow_redirects=False) as second,
     ):
         yield Browser(first), Browser(second)
+
+
+# The people most tests need; a folder's conftest may define them otherwise.
+
+
+@pytest.fixture
+def resident(db: Database) -> User:
+    return create_user(db, email="ann@example.be", name="Ann")
+
+
+@pytest.fixture
+def neighbour(db: Database) -> User:
+    return create_user(db, email="bob@example.be", name="Bob")
+
+
+@pytest.fixture
+def clerk(db: Database) -> User:
+    return create_user(db, email="greet@example.be", name="Greet", roles=(Role.clerk,))
+
+
+@pytest.fixture
+def hold_all(monkeypatch: pytest.MonkeyPatch) -> HoldAll:
+    """Screening holds every new post for a moderator; the hook records what it screened."""
+    hooks = HoldAll()
+    monkeypatch.setattr(screening, "feature_modules", lambda _kind: [hooks])
+    return hooks

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
+import io
 import re
 from email.message import Message
 from pathlib import Path
@@ -10,13 +12,21 @@ from typing import Any
 
 import httpx2 as httpx
 from bs4 import BeautifulSoup, Tag
+from PIL import Image
+from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from participation.actions import do_create_user
 from participation.database import Database
 from participation.models import Role, User
+from participation.settings import Settings
+from participation.visibility import Visibility, set_visibility
 
 PASSWORD = "correct horse battery staple"
+# Markup and an htmx attribute that must stay text wherever a page shows what users typed.
+HOSTILE = (
+    '<script>alert(1)</script><img src=x onerror=alert(2)><a hx-post="/logout" id="main">x</a>'
+)
 
 
 class Browser:
@@ -46,6 +56,19 @@ class Browser:
         assert response.status_code == 303, response.text
         self.get("/")
         return response
+
+
+def in_english(browser: Browser) -> Browser:
+    """A visitor whose browser asks for English (new texts are not translated yet)."""
+    browser.client.headers["Accept-Language"] = "en"
+    return browser
+
+
+def jpeg() -> bytes:
+    """A small photo, as a resident uploads it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), "green").save(buffer, "JPEG")
+    return buffer.getvalue()
 
 
 def soup(response: httpx.Response) -> BeautifulSoup:
@@ -87,6 +110,47 @@ def create_user(
             verified=verified,
             language=language,
         )
+
+
+def set_visible(
+    db: Database,
+    content_type: str,
+    content_id: int | None,
+    visibility: Visibility = Visibility.hidden,
+    reason: str | None = "spam",
+) -> None:
+    """What a moderator's action does to the content, through the shell's registry."""
+    assert content_id is not None
+    with db.write() as session:
+        set_visibility(session, content_type, content_id, visibility, reason)
+
+
+def mute(db: Database, user: User, until: dt.datetime) -> None:
+    """What a moderator's mute does to the account (the sanction itself is moderation's)."""
+    with db.write() as session:
+        stored = session.get(User, user.id)
+        assert stored is not None
+        stored.muted_until = until
+
+
+class HoldAll:
+    """A feature's hooks module that holds everything (moderation's rules are its own); the
+    `hold_all` fixture puts it in place."""
+
+    def __init__(self) -> None:
+        self.screened: list[tuple[str, int, str]] = []
+
+    def screen_content(
+        self,
+        session: Session,
+        settings: Settings,
+        author: User,
+        content_type: str,
+        content_id: int,
+        text: str,
+    ) -> Visibility:
+        self.screened.append((content_type, content_id, text))
+        return Visibility.held
 
 
 class Outbox:

@@ -28,9 +28,14 @@ GENESIS = "0" * 64
 HEAD_MOVED = "the ballot's recorded head is not the last link"
 
 
+def chain_name(kind: str, ballot_id: int) -> str:
+    """The chain of a ballot: `kind` is "council" or "advisory"."""
+    return f"{kind}:{ballot_id}"
+
+
 def chain_of(ballot: Ballot) -> str:
-    kind = "council" if isinstance(ballot, CouncilBallot) else "advisory"
-    return f"{kind}:{ballot.id}"
+    assert ballot.id is not None
+    return chain_name("council" if isinstance(ballot, CouncilBallot) else "advisory", ballot.id)
 
 
 def canonical(payload: dict[str, Any]) -> str:
@@ -46,35 +51,43 @@ def link_hash(
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-def append(
-    session: Session, ballot: Ballot, kind: str, payload: dict[str, Any], **changes: Any
-) -> None:
-    """Add a link and move the ballot's head to it, with `changes` to the ballot's row in the
-    same UPDATE (a vote's running totals). The caller holds the ballot row's lock (see
-    `item_ballots.locked`). Plain statements rather than ORM objects: this is on every vote."""
-    chain = chain_of(ballot)
-    prev_hash = ballot.chain_head or GENESIS
-    seq = ballot.chain_seq + 1
+# Built once: every vote appends a link, and a prebuilt statement skips rebuilding and
+# re-keying it (most of a vote's time went there).
+_ADD_LINK = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
+
+
+def add_link(
+    session: Session, chain: str, seq: int, prev_hash: str, kind: str, payload: dict[str, Any]
+) -> str:
+    """Insert link `seq` of `chain` after the link hashed `prev_hash`; the new head's hash.
+    The caller holds the ballot row's lock and moves its head in the same transaction."""
     text = canonical(payload)
     # Stored times keep microseconds on both databases; the hash must see what is stored.
     created_at = utcnow()
     head = link_hash(prev_hash, chain, seq, kind, text, created_at)
-    session.execute(
-        insert(AuditEntry).values(
-            chain=chain,
-            seq=seq,
-            kind=kind,
-            payload=text,
-            created_at=created_at,
-            prev_hash=prev_hash,
-            hash=head,
-        )
+    session.connection().execute(
+        _ADD_LINK,
+        {
+            "chain": chain,
+            "seq": seq,
+            "kind": kind,
+            "payload": text,
+            "created_at": created_at,
+            "prev_hash": prev_hash,
+            "hash": head,
+        },
     )
+    return head
+
+
+def append(session: Session, ballot: Ballot, kind: str, payload: dict[str, Any]) -> None:
+    """Add a link and move the ballot's head to it. The caller holds the ballot row's lock
+    (see `item_ballots.locked`)."""
+    seq = ballot.chain_seq + 1
+    head = add_link(session, chain_of(ballot), seq, ballot.chain_head or GENESIS, kind, payload)
     table = type(ballot)
     session.execute(
-        update(table)
-        .where(col(table.id) == ballot.id)
-        .values(chain_seq=seq, chain_head=head, **changes)
+        update(table).where(col(table.id) == ballot.id).values(chain_seq=seq, chain_head=head)
     )
     set_committed_value(ballot, "chain_seq", seq)
     set_committed_value(ballot, "chain_head", head)

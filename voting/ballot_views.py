@@ -205,15 +205,17 @@ def _resident_fragment(
 
 
 def advisory_vote(request: Request) -> Response:
-    user = auth.require_user(request)
     form = form_of(request)
     choice = forms.parse_choice(form)
     item_id = _item_id(request)
     settings = views.settings_of(request)
     try:
         if not form.ok:
+            auth.require_user(request)
             raise Refused(400, gettext(BAD_CHOICE))
         with auth.database(request).write() as session:
+            # In this transaction rather than a read of its own: every vote comes this way.
+            user = auth.require_user(request, session)
             ratelimit.check_and_hit(session, ratelimit.VOTE_PER_ACCOUNT, str(user.id))
             advisory.do_cast_advisory_vote(
                 session,
@@ -226,12 +228,13 @@ def advisory_vote(request: Request) -> Response:
     except Refused as refused:
         if not is_htmx(request):
             raise
-        return _resident_fragment(request, user, form, refused)
+        return _resident_fragment(request, auth.require_user(request), form, refused)
     except ratelimit.RateLimited:
         if not is_htmx(request):
             raise
         message = gettext("You voted many times in a short while. Wait a minute and try again.")
-        return _resident_fragment(request, user, form, Refused(429, message))
+        refusal = Refused(429, message)
+        return _resident_fragment(request, auth.require_user(request), form, refusal)
     if is_htmx(request):
         return _resident_fragment(request, user, form)
     message = gettext("Your advisory vote is recorded: %(choice)s.") % {"choice": label(choice)}

@@ -21,6 +21,7 @@ from participation.events import publish
 from participation.i18n import gettext
 from participation.models import User
 from participation.notifications import notify_followers
+from participation.visibility import hidden_state
 from voting import advisory
 from voting.actions import check_clerk, get_item, item_url
 from voting.item_ballots import advisory_ballots_of, council_ballot_of, council_ballots_of
@@ -87,7 +88,9 @@ def linked_subjects(session: Session, item_ids: Iterable[int]) -> dict[int, list
     for link in session.exec(statement).all():
         kind = content_type(link.subject)
         title = kind.title(session, link.subject_id) if kind else None
-        if kind is not None and title is not None:
+        # Content a moderator hid is not shown beside the decision either.
+        hidden = hidden_state(session, link.subject, link.subject_id) is not None
+        if kind is not None and title is not None and not hidden:
             found[link.item_id].append(
                 LinkedSubject(link.subject, link.subject_id, title, kind.url(link.subject_id))
             )

@@ -26,6 +26,7 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
+    Dialog,
     Page,
     Playwright,
     Request,
@@ -375,3 +376,16 @@ def watch_for_errors(page: Page) -> list[str]:
     page.on("response", on_response)
     page.on("requestfailed", on_request_failed)
     return problems
+
+
+def catch_dialogs(page: Page) -> list[str]:
+    """Collect the message of each dialog `page` opens from now on, and dismiss it: a script
+    smuggled in through user text would show itself this way (alert, confirm, prompt)."""
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return dialogs

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -56,6 +56,19 @@ def in_database(server: LiveServer, work: Callable[[Session], T]) -> T:
             return work(session)
     finally:
         db.dispose()
+
+
+def create_people(session: Session, people: Iterable[tuple[str, str, tuple[Role, ...]]]) -> None:
+    """Verified accounts with the tests' password: (address, name, roles) for each."""
+    for address, name, roles in people:
+        do_create_user(
+            session,
+            email=address,
+            display_name=name,
+            password=PASSWORD,
+            roles=roles,
+            verified=True,
+        )
 
 
 def person(session: Session, address: str) -> User:
@@ -112,19 +125,14 @@ def build_world(live_server: LiveServer) -> World:
     author, resident, clerk = "auteur@ideas.test", "bewoner@ideas.test", "griffie@ideas.test"
 
     def accounts(session: Session) -> None:
-        for address, name, roles in [
-            (author, "Aline", (Role.resident,)),
-            (resident, "Bram", (Role.resident,)),
-            (clerk, "Greet", (Role.resident, Role.clerk)),
-        ]:
-            do_create_user(
-                session,
-                email=address,
-                display_name=name,
-                password=PASSWORD,
-                roles=roles,
-                verified=True,
-            )
+        create_people(
+            session,
+            [
+                (author, "Aline", (Role.resident,)),
+                (resident, "Bram", (Role.resident,)),
+                (clerk, "Greet", (Role.resident, Role.clerk)),
+            ],
+        )
 
     in_database(live_server, accounts)
 
@@ -228,7 +236,12 @@ def sign_in_states(chromium: Browser, live_server: LiveServer) -> SignedIn:
     return state
 
 
-def page_as(new_context: NewContext, signed_in: SignedIn, address: str, **options: object) -> Page:
+def page_as(
+    new_context: NewContext, signed_in: SignedIn, address: str | None, **options: object
+) -> Page:
+    """A new page signed in as `address`, or a visitor's page if `address` is None."""
+    if address is None:
+        return new_context(**options).new_page()
     return new_context(storage_state=signed_in(address), **options).new_page()
 
 
@@ -242,8 +255,9 @@ def idea_id_of(page: Page) -> int:
     return int(found.group(1))
 
 
-def shown_coordinates(page: Page) -> tuple[float, float]:
-    text = page.locator(".idea__place .coordinates").inner_text()
+def shown_coordinates(page: Page, place: str = ".idea__place") -> tuple[float, float]:
+    """The coordinates that the page's place section (`place`) shows."""
+    text = page.locator(f"{place} .coordinates").inner_text()
     found = COORDINATES.search(text)
     assert found, f"no coordinates in {text!r}"
     return float(found.group(1)), float(found.group(2))

@@ -9,13 +9,14 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Dialog, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.browser.conftest import (
     PHONE,
     LiveServer,
     NewContext,
     assert_fits,
+    catch_dialogs,
     watch_for_errors,
 )
 from tests.browser.ideas_world import SignedIn, log_in, page_as, submit
@@ -320,13 +321,7 @@ def test_a_resident_casts_an_advisory_vote(
 
 def test_user_text_is_shown_as_text(new_context: NewContext, voting_world: VotingWorld) -> None:
     page = new_context().new_page()
-    dialogs: list[str] = []
-
-    def on_dialog(dialog: Dialog) -> None:
-        dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
+    dialogs = catch_dialogs(page)
     item_id = voting_world.hostile_item
 
     page.goto(f"/meetings/{voting_world.meeting_id}")

@@ -127,10 +127,8 @@ def test_voting_pages_are_accessible_and_fit(
     viewport: dict[str, int],
 ) -> None:
     """axe-core finds nothing, and nothing scrolls sideways at 360 px."""
-    if who is None:
-        page = new_context(viewport=viewport).new_page()
-    else:
-        page = page_as(new_context, signed_in, who(voting_world), viewport=viewport)
+    address = who(voting_world) if who is not None else None
+    page = page_as(new_context, signed_in, address, viewport=viewport)
     problems = watch_for_errors(page)
     open_page(page, voting_world)
     assert_accessible(page)

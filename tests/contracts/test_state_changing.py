@@ -59,6 +59,36 @@ POST_ROUTES: dict[str, tuple[bool, Role | None]] = {
     "/items/{item_id:int}/ballot": (True, None),
     "/meetings/{meeting_id:int}/session": (True, None),
     "/meetings/{meeting_id:int}/check-in": (True, None),
+    "/reports": (True, None),
+    "/moderation/actions": (True, Role.moderator),
+    "/moderation/bulk": (True, Role.moderator),
+    "/moderation/users/{user_id:int}/sanctions": (True, Role.moderator),
+    "/moderation/users/{user_id:int}/lift": (True, Role.moderator),
+    "/moderation/words": (True, Role.moderator),
+    "/moderation/words/{word_id:int}/delete": (True, Role.moderator),
+    "/appeals": (True, None),
+    "/moderation/appeals/{appeal_id:int}": (True, Role.moderator),
+    "/pacts": (True, None),
+    # Proposers are the author and the members of the pact's organisation, not a role:
+    # tests/pacts/test_views.py and test_lifecycle_views.py test those refusals.
+    "/pacts/{pact_id:int}/edit": (True, None),
+    "/pacts/{pact_id:int}/submit": (True, None),
+    "/pacts/{pact_id:int}/follow": (True, None),
+    "/pacts/{pact_id:int}/unfollow": (True, None),
+    "/pacts/{pact_id:int}/assessment": (True, Role.clerk),
+    "/pacts/{pact_id:int}/request-changes": (True, Role.clerk),
+    "/pacts/{pact_id:int}/reject": (True, Role.clerk),
+    "/pacts/{pact_id:int}/consultation": (True, Role.clerk),
+    "/pacts/{pact_id:int}/advice": (True, None),
+    "/pacts/{pact_id:int}/advice-response": (True, Role.clerk),
+    "/pacts/{pact_id:int}/sign": (True, None),
+    "/pacts/{pact_id:int}/progress": (True, None),
+    "/pacts/{pact_id:int}/complete": (True, None),
+    "/pacts/{pact_id:int}/end": (True, None),
+    # Membership of the organisation, not a role: tests/pacts/test_organisation_views.py.
+    "/organisations": (True, None),
+    "/organisations/{organisation_id:int}/members": (True, None),
+    "/organisations/{organisation_id:int}/members/{user_id:int}/remove": (True, None),
 }
 
 
@@ -72,6 +102,10 @@ def _concrete(path: str) -> str:
         "{item_id:int}",
         "{council_id:int}",
         "{mandate_id:int}",
+        "{word_id:int}",
+        "{appeal_id:int}",
+        "{pact_id:int}",
+        "{organisation_id:int}",
     )
     for placeholder in placeholders:
         path = path.replace(placeholder, "1")

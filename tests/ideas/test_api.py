@@ -11,6 +11,8 @@ from ideas import actions
 from ideas.forms import AnswerDraft
 from participation.database import Database
 from participation.models import User
+from participation.visibility import Visibility
+from tests.helpers import set_visible
 from tests.ideas.conftest import post_idea
 
 
@@ -79,3 +81,21 @@ def test_geojson_with_a_bounding_box(client: TestClient, db: Database, resident:
     bad = client.get("/api/v1/ideas.geojson?bbox=1,2,3")
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid_bbox"
+
+
+def test_a_hidden_or_held_idea_is_absent_from_the_api_not_a_placeholder(
+    client: TestClient, db: Database, resident: User
+) -> None:
+    """The choice for open data: 404 JSON, as for an idea that never existed, so that a machine
+    reader never takes a placeholder for the idea's own text."""
+    idea = post_idea(db, resident, title="Verborgen idee")
+    for visibility in (Visibility.hidden, Visibility.held, Visibility.auto_hidden):
+        set_visible(db, "idea", idea.id, visibility, None)
+        response = client.get(f"/api/v1/ideas/{idea.id}")
+        assert response.status_code == 404
+        assert response.json() == {
+            "error": {"code": "not_found", "message": "no idea with this id"}
+        }
+        assert client.get("/api/v1/ideas").json()["items"] == []
+    set_visible(db, "idea", idea.id, Visibility.public, None)
+    assert client.get(f"/api/v1/ideas/{idea.id}").json()["title"] == "Verborgen idee"

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-import io
+import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
-from PIL import Image
+from sqlmodel import select
 
 from ideas.models import Idea, IdeaCategory
-from participation.database import Database
+from participation.database import Database, utcnow
 from participation.models import User
-from tests.helpers import Browser, create_user, field_error, select_one, soup
-from tests.ideas.conftest import post_idea
-
-HOSTILE = (
-    '<script>alert(1)</script><img src=x onerror=alert(2)><a hx-post="/logout" id="main">x</a>'
+from participation.visibility import Visibility
+from tests.helpers import (
+    HOSTILE,
+    Browser,
+    HoldAll,
+    create_user,
+    field_error,
+    flashes,
+    in_english,
+    jpeg,
+    mute,
+    select_one,
+    set_visible,
+    soup,
 )
-
-
-def _jpeg() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), "green").save(buffer, "JPEG")
-    return buffer.getvalue()
+from tests.ideas.conftest import post_idea
 
 
 def test_post_an_idea_with_a_place_and_a_photo(
@@ -39,7 +43,7 @@ def test_post_an_idea_with_a_place_and_a_photo(
             "latitude": "51,0543",
             "longitude": "3.7174",
         },
-        files={"photos": ("school.jpg", _jpeg(), "image/jpeg")},
+        files={"photos": ("school.jpg", jpeg(), "image/jpeg")},
     )
     assert response.status_code == 303
     page = browser.get(response.headers["location"])
@@ -289,3 +293,143 @@ def test_many_residents_reading_at_once_all_get_the_page(
             pool.map(lambda _: browser.client.get(f"/ideas/{idea.id}").status_code, range(96))
         )
     assert set(statuses) == {200}
+
+
+# What moderation decided, on the idea page (set as moderation does: through the registry).
+
+
+def test_the_public_sees_a_placeholder_with_the_reason_and_nothing_of_the_idea(
+    browser: Browser, db: Database, author: User, reader: User
+) -> None:
+    idea = post_idea(db, author, title=HOSTILE[:150], body=f"Geheim {HOSTILE}")
+    set_visible(db, "idea", idea.id, Visibility.hidden, "insult")
+    in_english(browser)
+    for logged_in in (False, True):
+        if logged_in:
+            browser.login("rik@example.be")
+        page = browser.get(f"/ideas/{idea.id}")
+        assert page.status_code == 200
+        assert select_one(page, "h1").get_text() == "Hidden by moderation"
+        assert select_one(page, ".moderation-reason").get_text() == "Reason: Insult or hate"
+        assert "Geheim" not in page.text
+        assert "alert" not in page.text
+        assert not soup(page).select(".report-link, #support, .comment-form")
+
+
+def test_content_hidden_automatically_says_so_not_a_moderators_decision(
+    browser: Browser, db: Database, author: User
+) -> None:
+    idea = post_idea(db, author)
+    set_visible(db, "idea", idea.id, Visibility.auto_hidden, None)
+    page = in_english(browser).get(f"/ideas/{idea.id}")
+    assert select_one(page, "h1").get_text() == (
+        "Hidden automatically after reports, pending review"
+    )
+    assert "Hidden by moderation" not in page.text
+
+
+def test_the_author_reads_their_hidden_idea_with_why_and_how_to_appeal(
+    browser: Browser, db: Database, author: User
+) -> None:
+    idea = post_idea(db, author, title=HOSTILE[:150])
+    set_visible(db, "idea", idea.id, Visibility.hidden, "spam")
+    browser.login("eva@example.be")
+    page = browser.get(f"/ideas/{idea.id}")
+    assert select_one(page, "h1").get_text() == HOSTILE[:150]
+    assert "<script>alert(1)</script>" not in page.text
+    note = select_one(page, ".moderation-note")
+    assert "Hidden by moderation: Spam" in note.get_text()
+    assert "Only you and the moderators can see it." in note.get_text()
+    assert select_one(page, ".moderation-note a")["href"] == "/me/moderation"
+    # Nothing to take part in while it is hidden.
+    assert not soup(page).select("#support, .comment-form")
+
+
+def test_held_content_is_its_authors_and_the_moderators_alone(
+    browser: Browser, db: Database, author: User, reader: User, moderator: User
+) -> None:
+    idea = post_idea(db, author)
+    set_visible(db, "idea", idea.id, Visibility.held, None)
+    assert in_english(browser).get(f"/ideas/{idea.id}").status_code == 404
+    browser.login("rik@example.be")
+    assert browser.get(f"/ideas/{idea.id}").status_code == 404
+    assert browser.get(f"/ideas/{idea.id}/comments?after=0").status_code == 404
+    for email in ("eva@example.be", "mo@example.be"):
+        browser.login(email)
+        page = browser.get(f"/ideas/{idea.id}")
+        assert select_one(page, "h1").get_text() == idea.title
+        note = select_one(page, ".moderation-note").get_text()
+        assert "Waiting for a moderator before it is public." in note
+    set_visible(db, "idea", idea.id, Visibility.public, None)
+    page = browser.get(f"/ideas/{idea.id}")
+    assert not soup(page).select(".moderation-note")
+
+
+def test_the_report_link_names_the_idea_for_others_only(
+    browser: Browser, db: Database, author: User, reader: User
+) -> None:
+    idea = post_idea(db, author)
+    assert not soup(in_english(browser).get(f"/ideas/{idea.id}")).select(".report-link")
+    browser.login("eva@example.be")
+    assert not soup(browser.get(f"/ideas/{idea.id}")).select(".report-link")
+    browser.login("rik@example.be")
+    link = select_one(browser.get(f"/ideas/{idea.id}"), ".report-link")
+    assert link.get_text() == "Report"
+    assert link["aria-label"] == "Report this idea"
+    assert link["href"] == (
+        f"/reports/new?content_type=idea&content_id={idea.id}&next=/ideas/{idea.id}"
+    )
+
+
+def test_a_muted_resident_reads_and_supports_but_cannot_post(
+    browser: Browser, db: Database, author: User, reader: User
+) -> None:
+    idea = post_idea(db, author)
+    mute(db, reader, dt.datetime(2099, 3, 1, 12, 0, tzinfo=dt.UTC))
+    browser.login("rik@example.be")
+    for response in (
+        browser.get("/ideas/new"),
+        browser.post("/ideas", {"title": "Nog een idee", "body": "Tekst"}),
+        browser.post(f"/ideas/{idea.id}/comments", {"body": "Hallo"}),
+    ):
+        assert response.status_code == 403
+        assert "you can post and comment again from March 1, 2099" in response.text
+        assert "1:00:00" in response.text  # 12:00 UTC is 13:00 in Brussels
+    page = browser.get(f"/ideas/{idea.id}")
+    assert page.status_code == 200
+    assert "March 1, 2099" in select_one(page, ".posting-refused").get_text()
+    assert not soup(page).select(".comment-form")
+    assert browser.post(f"/ideas/{idea.id}/support").status_code == 303
+    with db.read() as session:
+        stored = session.get(Idea, idea.id)
+        assert stored is not None
+        assert stored.support_count == 1
+        assert len(session.exec(select(Idea)).all()) == 1
+
+
+def test_a_muted_author_cannot_edit_and_a_past_mute_is_over(
+    browser: Browser, db: Database, author: User
+) -> None:
+    idea = post_idea(db, author)
+    mute(db, author, utcnow() + dt.timedelta(days=2))
+    browser.login("eva@example.be")
+    edit = {"title": "Nieuwe titel", "body": "Nieuwe tekst"}
+    assert browser.get(f"/ideas/{idea.id}/edit").status_code == 403
+    assert browser.post(f"/ideas/{idea.id}/edit", edit).status_code == 403
+    mute(db, author, utcnow() - dt.timedelta(minutes=1))
+    assert browser.post(f"/ideas/{idea.id}/edit", edit).status_code == 303
+
+
+def test_a_new_idea_that_screening_holds_waits_for_a_moderator(
+    browser: Browser, db: Database, author: User, hold_all: HoldAll
+) -> None:
+    browser.login("eva@example.be")
+    response = browser.post("/ideas", {"title": "Zebrapad hier", "body": "Graag"})
+    assert response.status_code == 303
+    page = browser.get(response.headers["location"])
+    assert flashes(page) == ["Your idea is saved. A moderator looks at it first."]
+    assert "Waiting for a moderator" in select_one(page, ".moderation-note").get_text()
+    assert hold_all.screened[0][0] == "idea"
+    assert hold_all.screened[0][2] == "Zebrapad hier\nGraag"
+    browser.post("/logout")
+    assert "Zebrapad hier" not in browser.get("/ideas").text

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from participation.forms import Form, parse_registration, parse_role_change
+import pytest
+
+from participation.forms import (
+    Form,
+    parse_location,
+    parse_parent_id,
+    parse_registration,
+    parse_role_change,
+)
 
 
 def test_registration_values_are_cleaned() -> None:
@@ -44,3 +52,33 @@ def test_uploads_are_not_mistaken_for_text() -> None:
     form = Form({"title": object()})
     assert form.text("title", max_length=10) == ""
     assert "title" in form.errors
+
+
+@pytest.mark.parametrize(
+    ("data", "expected", "errors"),
+    [
+        ({}, (None, None), set()),
+        ({"latitude": "51,0543", "longitude": " 3.7174 "}, (51.0543, 3.7174), set()),
+        ({"latitude": "51.12345678", "longitude": "3"}, (51.123457, 3.0), set()),
+        ({"latitude": "51.05"}, (51.05, None), {"longitude"}),
+        ({"longitude": "3.72"}, (None, 3.72), {"latitude"}),
+        ({"latitude": "91", "longitude": "3"}, (None, 3.0), {"latitude"}),
+        ({"latitude": "51", "longitude": "nan"}, (51.0, None), {"longitude"}),
+        ({"latitude": "noord", "longitude": "3"}, (None, 3.0), {"latitude"}),
+    ],
+)
+def test_a_location_is_both_coordinates_or_neither(
+    data: dict[str, str], expected: tuple[float | None, float | None], errors: set[str]
+) -> None:
+    form = Form(data)
+    assert parse_location(form) == expected
+    assert set(form.errors) == errors
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "ok"), [("", None, True), (" 12 ", 12, True), ("x", None, False)]
+)
+def test_the_parent_of_a_reply(raw: str, expected: int | None, ok: bool) -> None:
+    form = Form({"parent_id": raw})
+    assert parse_parent_id(form) == expected
+    assert form.ok is ok

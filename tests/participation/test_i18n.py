@@ -9,6 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
+from participation.features import FEATURE_PACKAGES
 from participation.i18n import LOCALE_DIR, negotiate
 from participation.settings import LANGUAGES
 from tests.helpers import Browser, select_one
@@ -25,6 +26,14 @@ def _source_messages() -> set[str]:
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found
+
+
+def test_every_package_is_searched_for_messages() -> None:
+    """A package left out of babel.cfg would keep its messages out of the check below too."""
+    with (ROOT / "babel.cfg").open() as config:
+        method_map, _options = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
+    searched = {pattern.split("/")[0] for pattern, _method in method_map}
+    assert {"participation", *FEATURE_PACKAGES, "templates"} <= searched
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

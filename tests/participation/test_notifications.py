@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from starlette.applications import Starlette
 
 from participation.actions import do_create_user
+from participation.comments import do_post_comment
 from participation.database import Database
 from participation.i18n import current_language, gettext
 from participation.models import User
@@ -27,10 +28,12 @@ from participation.notifications import (
     do_unfollow,
     follower_ids,
     is_following,
+    notifications_page,
     notify,
     notify_followers,
     unread_count,
 )
+from participation.visibility import Visibility, set_visibility
 from tests.helpers import PASSWORD, Browser, create_user, flashes, select_one, soup
 
 
@@ -455,3 +458,63 @@ def test_marking_read_without_a_csrf_token_is_refused(browser: Browser, db: Data
     response = browser.client.post("/notifications/read")
     assert response.status_code == 403
     assert unread(db, ann) == 1
+
+
+# Moderation: a notification about hidden content is not shown while it is hidden.
+
+
+def _comment(db: Database, author: User, body: str) -> int:
+    with db.write() as session:
+        posted = do_post_comment(session, author, "thing", 1, body, None, None)
+    assert posted.id is not None
+    return posted.id
+
+
+def _hide(db: Database, comment_id: int, visibility: Visibility) -> None:
+    with db.write() as session:
+        set_visibility(session, "comment", comment_id, visibility, None)
+
+
+def test_notifications_about_hidden_content_are_left_out_until_shown_again(
+    browser: Browser, db: Database
+) -> None:
+    ann = create_user(db)
+    bob = create_user(db, email="bob@example.be", name="Bob")
+    assert ann.id is not None
+    about = _comment(db, bob, "Over de school")
+    quoted = _comment(db, bob, "Een reactie")
+    with db.write() as session:
+        for subject, subject_id, source, text in (
+            ("comment", about, None, "About a comment"),
+            ("thing", 1, ("comment", quoted), "Quotes a comment"),
+            ("thing", 1, None, "Plain"),
+        ):
+            notify(
+                session,
+                [ann.id],
+                kind="thing.comment",
+                subject=subject,
+                subject_id=subject_id,
+                link="/account",
+                message=lambda text=text: text,  # type: ignore[misc]
+                source=source,
+            )
+    browser.login("ann@example.be")
+
+    def shown() -> list[str]:
+        page = browser.get("/notifications")
+        return [a.get_text() for a in soup(page).select(".notification-list a")]
+
+    assert shown() == ["Plain", "Quotes a comment", "About a comment"]
+    _hide(db, about, Visibility.hidden)
+    _hide(db, quoted, Visibility.held)
+    assert shown() == ["Plain"]
+    assert unread(db, ann) == 1
+    with db.read() as session:
+        assert unread_count(session, ann.id, limit=5) == 1
+        page, _next = notifications_page(session, ann.id)
+    assert [n.text for n in page] == ["Plain"]
+    _hide(db, about, Visibility.public)
+    _hide(db, quoted, Visibility.public)
+    assert shown() == ["Plain", "Quotes a comment", "About a comment"]
+    assert unread(db, ann) == 3

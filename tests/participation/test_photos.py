@@ -15,6 +15,7 @@ import pytest
 from PIL import ExifTags, Image, ImageCms
 from starlette.datastructures import UploadFile
 
+from participation.forms import Form
 from participation.i18n import use_language
 from participation.photos import (
     MAX_PHOTO_BYTES,
@@ -25,6 +26,7 @@ from participation.photos import (
     delete_photo,
     read_upload,
     store_photo,
+    store_uploaded_photos,
 )
 
 NOT_A_PHOTO = "This file is not a JPEG, PNG or WebP photo."
@@ -357,6 +359,33 @@ def test_read_upload() -> None:
     data = read_upload(big)
     assert data is not None
     assert len(data) == MAX_PHOTO_BYTES + 1
+
+
+def upload(data: bytes, name: str = "photo.png") -> UploadFile:
+    return UploadFile(io.BytesIO(data), filename=name)
+
+
+def test_a_forms_uploads_are_stored_and_empty_fields_skipped(tmp_path: Path) -> None:
+    form = Form({})
+    png = encode(noise((40, 30)), "PNG")
+    stored = store_uploaded_photos(["", upload(png), upload(b"", "")], form, tmp_path, "pacts")
+    assert form.ok
+    assert [photo.name.split("/")[0] for photo in stored] == ["pacts"]
+    assert (tmp_path / stored[0].name).exists()
+
+
+def test_too_many_or_a_refused_upload_stores_none_with_a_message(tmp_path: Path) -> None:
+    png = encode(noise((20, 20)), "PNG")
+    too_many, refused = Form({}), Form({})
+    with use_language("en"):
+        assert (
+            store_uploaded_photos([upload(png) for _ in range(4)], too_many, tmp_path, "ideas")
+            == []
+        )
+        uploads = [upload(png), upload(b"not a photo", "a.jpg")]
+        assert store_uploaded_photos(uploads, refused, tmp_path, "ideas", field="files") == []
+    assert too_many.errors == {"photos": "Add at most 3 photos."}
+    assert refused.errors == {"files": NOT_A_PHOTO}
 
 
 def test_messages_are_translated_when_raised(

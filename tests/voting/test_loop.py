@@ -17,6 +17,7 @@ from participation.features import feature_modules
 from participation.i18n import use_language
 from participation.models import User
 from participation.notifications import Notification, do_follow
+from participation.visibility import Visibility, set_visibility
 from tests.helpers import create_user
 from tests.ideas.conftest import post_idea
 from tests.voting.agenda_world import (
@@ -95,6 +96,21 @@ def test_linking_is_idempotent_and_lists_the_idea(
     assert linked == {
         item_id: [loop.LinkedSubject("idea", idea.id or 0, idea.title, f"/ideas/{idea.id}")]
     }
+
+
+def test_an_idea_hidden_by_a_moderator_is_not_shown_beside_the_item(
+    db: Database, clerk: User, meeting: Meeting, idea: Idea
+) -> None:
+    item_id = item_on(db, clerk, meeting)
+    link(db, clerk, item_id, idea)
+    with db.write() as session:
+        set_visibility(session, "idea", idea.id or 0, Visibility.hidden, "insult")
+    with db.read() as session:
+        assert loop.linked_subjects(session, [item_id]) == {item_id: []}
+    with db.write() as session:
+        set_visibility(session, "idea", idea.id or 0, Visibility.public, None)
+    with db.read() as session:
+        assert [s.title for s in loop.linked_subjects(session, [item_id])[item_id]] == [idea.title]
 
 
 @pytest.mark.parametrize(("subject", "status"), [("comment", 400), ("meeting", 400), ("idea", 404)])

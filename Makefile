@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := static/vendor
+# The tests run in parallel, each worker on a PostgreSQL database of its own (tests/conftest.py).
+PYTEST_ARGS ?= --numprocesses=auto --maxprocesses=4
 
 .PHONY: run test install messages bench clean
 

@@ -1,1 +1,1 @@
-"""Ideas and collaboration pacts."""
+"""Ideas: residents propose, support and discuss them; the municipality answers."""

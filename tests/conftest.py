@@ -41,11 +41,30 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _database_of_worker(url: str, worker: str) -> str:
+    """Under pytest-xdist each worker gets a database of its own beside TEST_DATABASE_URL's,
+    created on first use, since each test empties the tables it used."""
+    if worker == "master":
+        return url
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    engine = make_engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own}
+        ).first()
+        if exists is None:
+            connection.execute(text(f'CREATE DATABASE "{own}"'))
+    engine.dispose()
+    return f"{base}/{own}"
+
+
 @pytest.fixture(scope="session")
-def postgresql_url() -> str:
+def postgresql_url(worker_id: str) -> str:
     url = os.environ.get("TEST_DATABASE_URL", "")
     if not url:
         unavailable("PostgreSQL tests need TEST_DATABASE_URL")
+    url = _database_of_worker(url, worker_id)
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))

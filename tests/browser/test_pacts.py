@@ -188,8 +188,8 @@ def test_a_pact_walks_from_proposal_to_completion(
     steps = public.locator("#timeline li.timeline__step")
     expect(steps.filter(has=public.locator(".timeline__body")).first).to_be_visible()
     automatic = public.locator("#timeline li.timeline__step:not(.timeline__step--official)")
-    # The draft's first line, the consultation's close and the activation.
-    expect(automatic).to_have_count(3)
+    # The consultation's close and the activation.
+    expect(automatic).to_have_count(2)
     expect(public.locator("#progress .pact__final .pact__body")).to_contain_text("De weide bloeit")
     expect(public.locator("#progress li.progress-report")).to_have_count(2)
     expect(public.locator("#advice-list > li.comment")).to_have_count(1)

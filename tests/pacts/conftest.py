@@ -1,13 +1,16 @@
 """Fixtures for pacts: a resident proposer, an organisation, and pacts built and moved through
-the real actions (`propose`, `advance`); the neighbour and the clerk are tests/conftest.py's."""
+the real actions (`propose`, `advance`). The people read English, and so do the tests, so that
+they can name the messages they expect whatever the catalogs translate them to."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlmodel import col, select
+from starlette.testclient import TestClient
 
 import pacts.content  # noqa: F401 - registers pacts in the content registry, as the app does
 from pacts import actions, organisations
@@ -21,7 +24,9 @@ from pacts.forms import (
 )
 from pacts.models import Organisation, Pact, PactResource, PactStatus
 from participation.database import Database
-from participation.models import User
+from participation.i18n import use_language
+from participation.models import Role, User
+from tests.helpers import Browser, create_user, in_english
 
 # The order in which `advance` walks a pact; `rejected`, `changes_requested` and `ended` are
 # side branches reached from the status before them.
@@ -39,6 +44,35 @@ _BRANCHES = {
     PactStatus.changes_requested: PactStatus.in_assessment,
     PactStatus.ended: PactStatus.active,
 }
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Actions called outside a request speak the default language (Dutch)."""
+    with use_language("en"):
+        yield
+
+
+@pytest.fixture
+def browser(client: TestClient) -> Browser:
+    return in_english(Browser(client))
+
+
+@pytest.fixture
+def resident(db: Database) -> User:
+    return create_user(db, email="ann@example.be", name="Ann", language="en")
+
+
+@pytest.fixture
+def neighbour(db: Database) -> User:
+    return create_user(db, email="bob@example.be", name="Bob", language="en")
+
+
+@pytest.fixture
+def clerk(db: Database) -> User:
+    return create_user(
+        db, email="greet@example.be", name="Greet", roles=(Role.clerk,), language="en"
+    )
 
 
 @pytest.fixture

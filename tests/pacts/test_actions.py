@@ -11,48 +11,15 @@ from sqlmodel import col, select
 
 from pacts import actions
 from pacts.forms import AdviceDraft, ConsultationDraft, ProgressDraft
-from pacts.models import Organisation, Pact, PactPhoto, PactResource, PactStatus, ProgressReport
+from pacts.models import Organisation, Pact, PactResource, PactStatus
 from pacts.steps import timeline
 from participation.checks import Refused
 from participation.database import Database, utcnow
-from participation.events import Event
 from participation.models import User
-from participation.notifications import Notification, is_following
-from participation.photos import StoredPhoto
-from participation.settings import Settings
-from participation.visibility import Visibility
-from tests.helpers import HoldAll, create_user, mute
+from participation.notifications import is_following
+from tests.helpers import create_user, mute
+from tests.pacts.checks import notification_kinds, refused_message, status_of, steps_of
 from tests.pacts.conftest import advance, pact_draft, propose
-
-
-def _status(db: Database, pact_id: int | None) -> str:
-    with db.read() as session:
-        found = session.get(Pact, pact_id)
-        assert found is not None
-        return found.status
-
-
-def _steps(db: Database, pact_id: int | None) -> list[tuple[str, str, int | None, bool]]:
-    assert pact_id is not None
-    with db.read() as session:
-        return [(s.kind, s.status, s.actor_id, s.automatic) for s in timeline(session, pact_id)]
-
-
-def _refused(db: Database, call: object, status_code: int) -> str:
-    with pytest.raises(Refused) as refused, db.write() as session:
-        call(session)  # type: ignore[operator]
-    assert refused.value.status_code == status_code, refused.value.message
-    return refused.value.message
-
-
-def _notifications(db: Database, user: User) -> list[str]:
-    with db.read() as session:
-        rows = session.exec(
-            select(Notification.kind)
-            .where(Notification.user_id == user.id)
-            .order_by(col(Notification.id))
-        )
-        return list(rows)
 
 
 def test_the_whole_lifecycle_is_on_the_timeline(
@@ -68,7 +35,7 @@ def test_the_whole_lifecycle_is_on_the_timeline(
     finished = advance(db, pact, "completed", clerk, proposer)
     assert finished.status == PactStatus.completed
     assert finished.final_report == "Klaar!"
-    kinds = [kind for kind, _status, _actor, _auto in _steps(db, pact.id)]
+    kinds = [kind for kind, _status, _actor, _auto in steps_of(db, pact.id)]
     assert kinds == [
         "created",
         "submitted",
@@ -81,12 +48,12 @@ def test_the_whole_lifecycle_is_on_the_timeline(
         "activated",
         "completed",
     ]
-    closed = [s for s in _steps(db, pact.id) if s[0] == "consultation_closed"]
+    closed = [s for s in steps_of(db, pact.id) if s[0] == "consultation_closed"]
     assert closed == [("consultation_closed", "awaiting_signatures", None, True)]
-    assert "pact.consultation_closed" in _notifications(db, neighbour)
-    assert "pact.completed" in _notifications(db, neighbour)
+    assert "pact.consultation_closed" in notification_kinds(db, neighbour)
+    assert "pact.completed" in notification_kinds(db, neighbour)
     # The proposer hears about the city's steps, not about their own.
-    told = _notifications(db, proposer)
+    told = notification_kinds(db, proposer)
     assert "pact.assessment_started" in told
     assert "pact.submitted" not in told
     assert "pact.advice" in told
@@ -118,7 +85,7 @@ def test_changes_requested_then_resubmitted(db: Database, proposer: User, clerk:
     with db.write() as session:
         actions.do_edit_pact(session, pact.id, proposer, pact_draft(title="Beter plan"), [])
         actions.do_submit_pact(session, pact.id, proposer)
-    assert _steps(db, pact.id)[-2:] == [
+    assert steps_of(db, pact.id)[-2:] == [
         ("changes_requested", "changes_requested", clerk.id, False),
         ("resubmitted", "submitted", proposer.id, False),
     ]
@@ -130,7 +97,7 @@ def test_changes_requested_then_resubmitted(db: Database, proposer: User, clerk:
 
 def test_a_rejection_keeps_its_reasons(db: Database, proposer: User, clerk: User) -> None:
     pact = advance(db, propose(db, proposer), "rejected", clerk, proposer)
-    assert _steps(db, pact.id)[-1] == ("rejected", "rejected", clerk.id, False)
+    assert steps_of(db, pact.id)[-1] == ("rejected", "rejected", clerk.id, False)
     with db.read() as session:
         assert timeline(session, pact.id or 0)[-1].reason == "Niet haalbaar."
 
@@ -150,7 +117,7 @@ def test_only_a_clerk_assesses(db: Database, proposer: User, neighbour: User) ->
     with db.write() as session:
         actions.do_submit_pact(session, pact.id or 0, proposer)
     for who in (proposer, neighbour):
-        message = _refused(
+        message = refused_message(
             db, lambda s, who=who: actions.do_take_for_assessment(s, pact.id or 0, who, ""), 403
         )
         assert "clerk" in message
@@ -158,17 +125,19 @@ def test_only_a_clerk_assesses(db: Database, proposer: User, neighbour: User) ->
 
 def test_out_of_order_says_what_is_possible_now(db: Database, proposer: User, clerk: User) -> None:
     pact = propose(db, proposer)
-    message = _refused(
+    message = refused_message(
         db, lambda s: actions.do_take_for_assessment(s, pact.id or 0, clerk, ""), 409
     )
     assert "submit" in message
     decisions = ConsultationDraft([], 14)
-    _refused(db, lambda s: actions.do_open_consultation(s, pact.id or 0, clerk, decisions), 409)
-    _refused(db, lambda s: actions.do_sign(s, pact.id or 0, proposer), 409)
-    _refused(
+    refused_message(
+        db, lambda s: actions.do_open_consultation(s, pact.id or 0, clerk, decisions), 409
+    )
+    refused_message(db, lambda s: actions.do_sign(s, pact.id or 0, proposer), 409)
+    refused_message(
         db, lambda s: actions.do_complete(s, pact.id or 0, proposer, ProgressDraft("x"), []), 409
     )
-    _refused(db, lambda s: actions.do_end_early(s, pact.id or 0, proposer, "x"), 409)
+    refused_message(db, lambda s: actions.do_end_early(s, pact.id or 0, proposer, "x"), 409)
 
 
 def test_drafts_are_private(db: Database, pact: Pact, neighbour: User, clerk: User) -> None:
@@ -176,8 +145,8 @@ def test_drafts_are_private(db: Database, pact: Pact, neighbour: User, clerk: Us
         assert not actions.can_view(session, pact, neighbour)
         assert not actions.can_view(session, pact, None)
         assert actions.can_view(session, pact, clerk)
-    _refused(db, lambda s: actions.do_follow_pact(s, pact.id or 0, neighbour), 404)
-    _refused(db, lambda s: actions.do_submit_pact(s, pact.id or 0, neighbour), 404)
+    refused_message(db, lambda s: actions.do_follow_pact(s, pact.id or 0, neighbour), 404)
+    refused_message(db, lambda s: actions.do_submit_pact(s, pact.id or 0, neighbour), 404)
 
 
 def test_a_stranger_cannot_edit_or_submit(
@@ -186,13 +155,13 @@ def test_a_stranger_cannot_edit_or_submit(
     pact = advance(db, propose(db, proposer), "changes_requested", clerk, proposer)
     assert pact.id is not None
     draft = pact_draft()
-    _refused(db, lambda s: actions.do_edit_pact(s, pact.id or 0, neighbour, draft, []), 403)
-    _refused(db, lambda s: actions.do_submit_pact(s, pact.id or 0, clerk), 403)
+    refused_message(db, lambda s: actions.do_edit_pact(s, pact.id or 0, neighbour, draft, []), 403)
+    refused_message(db, lambda s: actions.do_submit_pact(s, pact.id or 0, clerk), 403)
 
 
 def test_a_signed_pact_cannot_be_edited(db: Database, proposer: User, clerk: User) -> None:
     pact = advance(db, propose(db, proposer), "active", clerk, proposer)
-    message = _refused(
+    message = refused_message(
         db, lambda s: actions.do_edit_pact(s, pact.id or 0, proposer, pact_draft(), []), 409
     )
     assert "signed" in message
@@ -208,10 +177,10 @@ def test_an_organisation_member_co_manages(
     pact = propose(db, proposer, organisation_id=organisation.id)
     with db.write() as session:
         actions.do_submit_pact(session, pact.id or 0, neighbour)
-    assert _steps(db, pact.id)[-1][2] == neighbour.id
+    assert steps_of(db, pact.id)[-1][2] == neighbour.id
 
 
-def test_proposing_for_someone_elses_organisation_is_refused(
+def test_proposing_for_someone_elses_organisation_isrefused_message(
     db: Database, neighbour: User, organisation: Organisation
 ) -> None:
     with pytest.raises(Refused) as refused:
@@ -236,17 +205,17 @@ def test_consultation_needs_a_decision_per_resource(
 ) -> None:
     pact = advance(db, propose(db, proposer), "in_assessment", clerk, proposer)
     partial = ConsultationDraft([], 14)
-    message = _refused(
+    message = refused_message(
         db, lambda s: actions.do_open_consultation(s, pact.id or 0, clerk, partial), 409
     )
     assert "resource" in message
-    assert _status(db, pact.id) == "in_assessment"
+    assert status_of(db, pact.id) == "in_assessment"
 
 
 def test_reasons_are_required(db: Database, proposer: User, clerk: User) -> None:
     pact = advance(db, propose(db, proposer), "in_assessment", clerk, proposer)
-    _refused(db, lambda s: actions.do_request_changes(s, pact.id or 0, clerk, "  "), 409)
-    _refused(db, lambda s: actions.do_reject(s, pact.id or 0, clerk, ""), 409)
+    refused_message(db, lambda s: actions.do_request_changes(s, pact.id or 0, clerk, "  "), 409)
+    refused_message(db, lambda s: actions.do_reject(s, pact.id or 0, clerk, ""), 409)
 
 
 # Signing
@@ -254,7 +223,7 @@ def test_reasons_are_required(db: Database, proposer: User, clerk: User) -> None
 
 def test_signing_needs_the_advice_response_first(db: Database, proposer: User, clerk: User) -> None:
     pact = advance(db, propose(db, proposer), "awaiting_signatures", clerk, proposer)
-    message = _refused(db, lambda s: actions.do_sign(s, pact.id or 0, clerk), 409)
+    message = refused_message(db, lambda s: actions.do_sign(s, pact.id or 0, clerk), 409)
     assert "advice" in message
     with db.read() as session:
         assert "sign" not in actions.available_actions(session, pact, clerk)
@@ -269,8 +238,10 @@ def test_each_party_signs_once_and_the_text_freezes(
     with db.write() as session:
         actions.do_respond_to_advice(session, pact.id or 0, clerk, "Verwerkt.")
         actions.do_sign(session, pact.id or 0, clerk)
-    _refused(db, lambda s: actions.do_sign(s, pact.id or 0, clerk), 409)
-    _refused(db, lambda s: actions.do_respond_to_advice(s, pact.id or 0, clerk, "Anders."), 409)
+    refused_message(db, lambda s: actions.do_sign(s, pact.id or 0, clerk), 409)
+    refused_message(
+        db, lambda s: actions.do_respond_to_advice(s, pact.id or 0, clerk, "Anders."), 409
+    )
     with db.read() as session:
         text = current_text(session, pact.id or 0)
         assert text is not None
@@ -284,155 +255,14 @@ def test_each_party_signs_once_and_the_text_freezes(
         assert text.frozen_at is not None
 
 
-# Advice
-
-
-def test_advice_only_during_the_consultation(
-    db: Database, proposer: User, clerk: User, neighbour: User
-) -> None:
-    pact = advance(db, propose(db, proposer), "in_assessment", clerk, proposer)
-    advice = AdviceDraft("Mooi", "for")
-    _refused(db, lambda s: actions.do_advise(s, pact.id or 0, neighbour, advice), 409)
-    advance(db, pact, "consultation", clerk, proposer)
-    with db.write() as session:
-        comment = actions.do_advise(session, pact.id or 0, neighbour, advice)
-    assert (comment.subject, comment.stance) == ("pact", "for")
-    assert neighbour.id is not None
-    with db.read() as session:
-        assert is_following(session, neighbour.id, "pact", pact.id or 0)
-        stored = session.get(Pact, pact.id)
-        assert stored is not None
-        assert stored.comment_count == 1
-    advance(db, pact, "awaiting_signatures", clerk, proposer)
-    message = _refused(db, lambda s: actions.do_advise(s, pact.id or 0, neighbour, advice), 409)
-    assert "consultation" in message
-    # The proposers and the clerk still answer the advice.
-    reply = AdviceDraft("Dank je!", None, comment.id)
-    with db.write() as session:
-        answer = actions.do_advise(session, pact.id or 0, proposer, reply)
-    assert (answer.parent_id, answer.stance) == (comment.id, None)
-
-
-def test_advice_is_refused_by_the_clock_before_the_job_ran(
-    db: Database, proposer: User, clerk: User, neighbour: User
-) -> None:
-    pact = advance(db, propose(db, proposer), "consultation", clerk, proposer)
-    with db.write() as session:
-        stored = session.get(Pact, pact.id)
-        assert stored is not None
-        stored.consultation_closes_at = utcnow() - dt.timedelta(seconds=1)
-    _refused(
-        db, lambda s: actions.do_advise(s, pact.id or 0, neighbour, AdviceDraft("x", "for")), 409
-    )
-
-
-def test_only_proposers_and_clerks_reply(
-    db: Database, proposer: User, clerk: User, neighbour: User
-) -> None:
-    pact = advance(db, propose(db, proposer), "consultation", clerk, proposer)
-    with db.write() as session:
-        comment = actions.do_advise(session, pact.id or 0, clerk, AdviceDraft("Vraag?", "neutral"))
-    reply = AdviceDraft("Ik ook", None, comment.id)
-    _refused(db, lambda s: actions.do_advise(s, pact.id or 0, neighbour, reply), 403)
-    with db.write() as session:
-        actions.do_advise(session, pact.id or 0, clerk, reply)
-
-
-def test_advice_needs_a_stance(db: Database, proposer: User, clerk: User, neighbour: User) -> None:
-    pact = advance(db, propose(db, proposer), "consultation", clerk, proposer)
-    _refused(
-        db, lambda s: actions.do_advise(s, pact.id or 0, neighbour, AdviceDraft("x", None)), 409
-    )
-
-
-# Progress
-
-
-def test_progress_by_proposers_and_the_city(
-    db: Database, proposer: User, clerk: User, neighbour: User
-) -> None:
-    pact = advance(db, propose(db, proposer), "active", clerk, proposer)
-    photo = StoredPhoto("pacts/" + "a" * 32 + ".webp", "pacts/" + "a" * 32 + "-thumb.webp", 10, 10)
-    with db.write() as session:
-        mine = actions.do_report_progress(
-            session, pact.id or 0, proposer, ProgressDraft("Geplant", 6), [photo]
-        )
-        city = actions.do_report_progress(
-            session, pact.id or 0, clerk, ProgressDraft("Aarde geleverd"), []
-        )
-    assert (mine.by_city, city.by_city) == (False, True)
-    with db.read() as session:
-        photos = session.exec(select(PactPhoto).where(PactPhoto.report_id == mine.id)).all()
-    assert len(photos) == 1
-    _refused(
-        db,
-        lambda s: actions.do_report_progress(s, pact.id or 0, neighbour, ProgressDraft("x"), []),
-        403,
-    )
-    too_many = [photo] * 4
-    _refused(
-        db,
-        lambda s: actions.do_report_progress(
-            s, pact.id or 0, proposer, ProgressDraft("x"), too_many
-        ),
-        409,
-    )
-
-
-def test_no_progress_after_completion(db: Database, proposer: User, clerk: User) -> None:
-    pact = advance(db, propose(db, proposer), "completed", clerk, proposer)
-    _refused(
-        db,
-        lambda s: actions.do_report_progress(s, pact.id or 0, proposer, ProgressDraft("x"), []),
-        409,
-    )
-
-
-# Screening, events
-
-
-def test_a_held_proposal_and_report_wait_for_a_moderator(
-    db: Database, settings: Settings, proposer: User, hold_all: HoldAll
-) -> None:
-    with db.write() as session:
-        pact = actions.do_create_pact(session, proposer, pact_draft(), [], settings=settings)
-    assert pact.id is not None
-    with db.read() as session:
-        stored = session.get(Pact, pact.id)
-        assert stored is not None
-        assert stored.visibility == Visibility.held
-    assert hold_all.screened[0][0] == "pact"
-
-
-def test_a_step_is_published_after_commit(db: Database, proposer: User, pact: Pact) -> None:
-    heard: list[Event] = []
-    db.bus.subscribe("pact.step", heard.append)
-    with pytest.raises(RuntimeError), db.write() as session:
-        actions.do_submit_pact(session, pact.id or 0, proposer)
-        raise RuntimeError("rolled back")
-    assert heard == []
-    with db.write() as session:
-        actions.do_submit_pact(session, pact.id or 0, proposer)
-    assert [(e.data["kind"], e.data["status"]) for e in heard] == [("submitted", "submitted")]
-
-
-def test_hostile_text_is_stored_as_typed(db: Database, proposer: User) -> None:
-    hostile = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
-    pact = propose(db, proposer, title=hostile[:150], description=hostile)
-    with db.read() as session:
-        stored = session.get(Pact, pact.id)
-        assert stored is not None
-        assert stored.description == hostile
-
-
 # Races
 
 
 def test_a_double_submit_ends_in_one_step(db: Database, proposer: User, pact: Pact) -> None:
     with db.write() as session:
         actions.do_submit_pact(session, pact.id or 0, proposer)
-    _refused(db, lambda s: actions.do_submit_pact(s, pact.id or 0, proposer), 409)
-    assert [s[0] for s in _steps(db, pact.id)].count("submitted") == 1
+    refused_message(db, lambda s: actions.do_submit_pact(s, pact.id or 0, proposer), 409)
+    assert [s[0] for s in steps_of(db, pact.id)].count("submitted") == 1
 
 
 @pytest.mark.parametrize("action", ["submit", "sign"])
@@ -472,10 +302,10 @@ def test_concurrent_requests_end_in_one_step(
         thread.join(timeout=30)
     assert sorted(outcomes) == ["done", "refused 409"]
     kind = "submitted" if action == "submit" else "city_signed"
-    assert [s[0] for s in _steps(db, pact.id)].count(kind) == 1
+    assert [s[0] for s in steps_of(db, pact.id)].count(kind) == 1
 
 
-def test_available_actions_follow_role_and_status(
+def test_available_actions_follow_role_andstatus_of(
     db: Database, proposer: User, clerk: User, neighbour: User
 ) -> None:
     pact = propose(db, proposer)
@@ -494,18 +324,3 @@ def test_available_actions_follow_role_and_status(
     pact = advance(db, pact, "consultation", clerk, proposer)
     with db.read() as session:
         assert actions.available_actions(session, pact, neighbour) == {"follow", "advise"}
-
-
-def test_a_held_progress_report(
-    db: Database, settings: Settings, proposer: User, clerk: User, hold_all: HoldAll
-) -> None:
-    pact = advance(db, propose(db, proposer), "active", clerk, proposer)
-    with db.write() as session:
-        report = actions.do_report_progress(
-            session, pact.id or 0, proposer, ProgressDraft("Geplant"), [], settings=settings
-        )
-    assert ("pact_progress", report.id, "Geplant") in hold_all.screened
-    with db.read() as session:
-        stored = session.get(ProgressReport, report.id)
-        assert stored is not None
-        assert stored.visibility == Visibility.held

@@ -146,7 +146,7 @@ def do_create_pact(
     check_can_write(author, settings)
     _check_organisation(session, author, draft.organisation_id)
     if len(photos) > MAX_PHOTOS:
-        raise Refused(409, gettext("Add at most 3 photos."))
+        raise Refused(409, gettext("Add at most %(num)d photos.") % {"num": MAX_PHOTOS})
     pact = Pact(
         title=draft.title,
         description=draft.description,

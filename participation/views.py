@@ -15,18 +15,12 @@ from participation.forms import Form
 from participation.i18n import gettext
 from participation.links import Links
 from participation.ratelimit import RateLimited
-from participation.settings import Settings
 from participation.templating import render
-from participation.web import client_address, form_of, safe_next, see_other
+from participation.web import client_address, form_of, safe_next, see_other, settings_of
 
 
 def _db(request: Request) -> Database:
     return auth.database(request)
-
-
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def _links(request: Request) -> Links:
@@ -123,7 +117,7 @@ def login(request: Request) -> Response:
     credentials = forms.parse_login(form)
     if not form.ok:
         return _form_page(request, template, form, 400, next=next_url)
-    lifetime = dt.timedelta(days=_settings(request).session_days)
+    lifetime = dt.timedelta(days=settings_of(request).session_days)
     address = client_address(request)
     try:
         with _db(request).read() as session:
@@ -193,7 +187,7 @@ def change_password(request: Request) -> Response:
             form.error("current_password", refused.message)
     if not form.ok:
         return _form_page(request, template, form, 400)
-    lifetime = dt.timedelta(days=_settings(request).session_days)
+    lifetime = dt.timedelta(days=settings_of(request).session_days)
     with _db(request).write() as session:
         actions.do_change_password(session, user, change.new_password)
         auth.start_session(request, session, user, lifetime)

@@ -22,7 +22,7 @@ from participation.context import flash
 from participation.forms import Form
 from participation.i18n import N_, gettext
 from participation.models import User
-from participation.web import form_of, is_htmx, safe_next, see_other
+from participation.web import form_of, is_htmx, safe_next, see_other, settings_of
 from voting import advisory, ballots, documents, forms, loop, queries, views
 from voting.actions import get_item, item_url, meeting_of
 from voting.item_ballots import advisory_ballot_of, council_ballot_of
@@ -76,7 +76,7 @@ def item_values(
 ) -> dict[str, Any]:
     """Everything the item page shows. The caller resolved the user before opening `session`."""
     assert item.id is not None
-    zone = views.settings_of(request).zone
+    zone = settings_of(request).zone
     meeting = meeting_of(session, item)
     ballot = council_ballot_of(session, item.id)
     advisory_ballot = advisory_ballot_of(session, item.id)
@@ -130,7 +130,7 @@ def _member_fragment(
             ballot = council_ballot_of(session, item_id)
             if ballot is not None:
                 meeting = meeting_of(session, item)
-                zone = views.settings_of(request).zone
+                zone = settings_of(request).zone
                 state = queries.member_vote(session, item, ballot, meeting, user, zone)
     except Refused:
         state = None
@@ -149,7 +149,7 @@ def _member_fragment(
 
 def _cast_council(request: Request, user: User, form: Form, choice: str) -> Response:
     item_id = _item_id(request)
-    zone = views.settings_of(request).zone
+    zone = settings_of(request).zone
     try:
         with auth.database(request).write() as session:
             ballots.do_cast_council_vote(session, user, item_id, choice, zone)
@@ -208,7 +208,7 @@ def advisory_vote(request: Request) -> Response:
     form = form_of(request)
     choice = forms.parse_choice(form)
     item_id = _item_id(request)
-    settings = views.settings_of(request)
+    settings = settings_of(request)
     try:
         if not form.ok:
             auth.require_user(request)

@@ -14,11 +14,11 @@ from participation.checks import Refused
 from participation.context import flash
 from participation.forms import Form
 from participation.i18n import current_language, gettext
-from participation.web import form_of, see_other
+from participation.web import form_of, see_other, settings_of
 from voting import actions, forms, rules
 from voting import councils as council_actions
 from voting.models import Council, Mandate
-from voting.views import path_id, render, require_clerk, settings_of, write_form
+from voting.views import path_id, render, require_clerk, write_form
 
 # The Flemish defaults (Decreet Lokaal Bestuur), preselected when a council is made.
 DEFAULT_RULES = rules.Rules()

@@ -14,7 +14,7 @@ from participation.checks import Refused
 from participation.database import utcnow
 from participation.i18n import N_, gettext
 from participation.models import Role, User
-from participation.web import form_of
+from participation.web import form_of, settings_of
 from voting import actions, documents, queries, views
 from voting.ballot_views import done, render
 from voting.models import Meeting
@@ -35,7 +35,7 @@ def dashboard(request: Request) -> Response:
     if not clerk and not auth.has_role(request, Role.council_member):
         raise Refused(403, gettext("This page is for council members and clerks."))
     assert user.id is not None
-    zone = views.settings_of(request).zone
+    zone = settings_of(request).zone
     with auth.database(request).read() as session:
         mandates = queries.mandates_of(session, user.id)
         meetings = queries.upcoming_meetings(session, mandates, clerk, utcnow())

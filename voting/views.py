@@ -24,9 +24,8 @@ from participation.database import utcnow
 from participation.forms import Form
 from participation.i18n import gettext
 from participation.models import Role, User
-from participation.settings import Settings
 from participation.templating import render as render_page
-from participation.web import form_of, see_other
+from participation.web import form_of, see_other, settings_of
 from voting import actions, agenda, documents, forms, loop
 from voting.councils import FieldRefused, chair_candidates, do_set_meeting_roles
 from voting.councils import secretary_candidates as secretaries_of
@@ -47,11 +46,6 @@ def render(request: Request, name: str, values: dict[str, Any], status_code: int
         "blank_form": Form({}),
     }
     return render_page(request, name, {**shared, **values}, status_code)
-
-
-def settings_of(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 def path_id(request: Request, name: str) -> int:

@@ -37,6 +37,7 @@ $(VENDOR)/.copied: node_modules/.installed Makefile
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	cp node_modules/htmx-ext-ws/dist/ws.min.js $(VENDOR)/htmx-ext-ws.min.js
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe.min.js
+	cp node_modules/hls.js/dist/hls.light.min.js $(VENDOR)/hls.light.min.js
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/leaflet/
 	touch $@

@@ -23,7 +23,9 @@ submission on, a pact and its timeline are public.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, update
+from collections.abc import Collection
+
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from pacts import steps
@@ -171,16 +173,6 @@ def do_create_pact(
     return pact
 
 
-def photo_count(session: Session, pact_id: int, report_id: int | None = None) -> int:
-    """The photos of the proposal (report_id None) or of one progress report."""
-    statement = select(func.count()).select_from(PactPhoto).where(PactPhoto.pact_id == pact_id)
-    if report_id is None:
-        statement = statement.where(col(PactPhoto.report_id).is_(None))
-    else:
-        statement = statement.where(PactPhoto.report_id == report_id)
-    return int(session.exec(statement).one())
-
-
 def check_can_edit(session: Session, pact: Pact, user: User) -> None:
     check_proposer(session, pact, user)
     if pact.status in SIGNED:
@@ -195,17 +187,25 @@ def do_edit_pact(
     draft: PactDraft,
     photos: list[StoredPhoto],
     *,
+    remove_photos: Collection[int] = (),
     settings: Settings | None = None,
 ) -> Pact:
-    """Replace the proposal (resources included) and add `photos` (at most 3 in all): by a
-    proposer, while draft or changes_requested. Refused 403/409 otherwise (409 says a
-    signed pact cannot be edited)."""
+    """Replace the proposal (resources included), remove its photos whose ids are in
+    `remove_photos` (the caller deletes their files after commit) and add `photos` (at most
+    MAX_PHOTOS in all): by a proposer, while draft or changes_requested. Refused 403/409
+    otherwise (409 says a signed pact cannot be edited)."""
     pact = get_pact(session, pact_id)
     check_can_view(session, pact, user)
     check_can_edit(session, pact, user)
     check_can_write(user, settings)
     _check_organisation(session, user, draft.organisation_id)
-    if photo_count(session, pact_id) + len(photos) > MAX_PHOTOS:
+    current = session.exec(
+        select(PactPhoto)
+        .where(PactPhoto.pact_id == pact_id, col(PactPhoto.report_id).is_(None))
+        .order_by(col(PactPhoto.position), col(PactPhoto.id))
+    ).all()
+    kept = [p for p in current if p.id not in remove_photos]
+    if len(kept) + len(photos) > MAX_PHOTOS:
         raise Refused(409, gettext("A proposal has at most 3 photos."))
     steps.transition(
         session,
@@ -224,7 +224,12 @@ def do_edit_pact(
         },
     )
     _store_resources(session, pact_id, draft.resources)
-    store_photos(session, pact_id, None, photos, first=photo_count(session, pact_id))
+    for photo in current:
+        if photo not in kept:
+            session.delete(photo)
+    for position, photo in enumerate(kept):
+        photo.position = position
+    store_photos(session, pact_id, None, photos, first=len(kept))
     _screen(session, settings, user, pact)
     publish(session, "pact.edited", pact_id=pact_id)
     return pact
@@ -280,7 +285,7 @@ def _check_advice(session: Session, pact: Pact, user: User, draft: AdviceDraft) 
             raise Refused(409, gettext("Say whether you are for or against, or neutral."))
         return
     if not (is_proposer(session, pact, user) or is_clerk(session, user)):
-        raise Refused(403, gettext("Only the proposers and the municipality answer advice."))
+        raise Refused(403, gettext("Only the proposers and the municipality reply to advice."))
     steps.check_status(pact, (PactStatus.consultation.value, PactStatus.awaiting_signatures.value))
 
 

@@ -160,7 +160,7 @@ def do_respond_to_advice(
     response = _required(response, gettext("Say how the advice was taken into account."))
     unsigned = col(Pact.city_signed_at).is_(None) & col(Pact.proposer_signed_at).is_(None)
     if pact.city_signed_at or pact.proposer_signed_at:
-        raise Refused(409, gettext("The pact has been signed: the response can no longer change."))
+        raise Refused(409, gettext("The pact has been signed: the answer can no longer change."))
     steps.transition(session, pact, allowed, {"advice_response": response}, extra=unsigned)
     text.refresh_text(session, pact, *_text_args(settings))
     steps.record_step(session, pact, "advice_response", clerk.id, response)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from functools import cache
 
 from sqlalchemy import (
     CheckConstraint,
@@ -20,7 +21,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from participation.database import UTCDateTime, one_of, utcnow
-from participation.i18n import N_, gettext
+from participation.i18n import N_, current_language, gettext, pgettext
 from participation.visibility import visibility_column
 
 TITLE_MAX = 150
@@ -122,22 +123,26 @@ class PactStatus(enum.StrEnum):
     ended = "ended"  # ended early
 
 
-STATUS_LABELS = {
-    PactStatus.draft: N_("Draft"),
-    PactStatus.submitted: N_("Submitted"),
-    PactStatus.in_assessment: N_("In assessment"),
-    PactStatus.changes_requested: N_("Changes requested"),
-    PactStatus.rejected: N_("Rejected"),
-    PactStatus.consultation: N_("Public consultation"),
-    PactStatus.awaiting_signatures: N_("Awaiting signatures"),
-    PactStatus.active: N_("Active"),
-    PactStatus.completed: N_("Completed"),
-    PactStatus.ended: N_("Ended early"),
-}
+@cache
+def _status_labels(language: str) -> dict[PactStatus, str]:
+    """The statuses' names in `language` (the current one), said of a pact: in French a pact
+    is masculine (“Soumis”, “Refusé”) where an idea or a proposal is feminine."""
+    return {
+        PactStatus.draft: pgettext("pact", "Draft"),
+        PactStatus.submitted: pgettext("pact", "Submitted"),
+        PactStatus.in_assessment: pgettext("pact", "In assessment"),
+        PactStatus.changes_requested: pgettext("pact", "Changes requested"),
+        PactStatus.rejected: pgettext("pact", "Rejected"),
+        PactStatus.consultation: pgettext("pact", "Public consultation"),
+        PactStatus.awaiting_signatures: pgettext("pact", "Awaiting signatures"),
+        PactStatus.active: pgettext("pact", "Active"),
+        PactStatus.completed: pgettext("pact", "Completed"),
+        PactStatus.ended: pgettext("pact", "Ended early"),
+    }
 
 
 def status_label(status: str) -> str:
-    return gettext(STATUS_LABELS[PactStatus(status)])
+    return _status_labels(current_language())[PactStatus(status)]
 
 
 def category_label(category: str) -> str:

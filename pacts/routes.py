@@ -8,7 +8,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from pacts import api, lifecycle_views, organisation_views, overview_views, views
+from pacts import (
+    api,
+    lifecycle_views,
+    organisation_views,
+    overview_views,
+    proposal_views,
+    views,
+)
 
 GET_POST = ["GET", "POST"]
 POST = ["POST"]
@@ -29,12 +36,13 @@ routes: list[BaseRoute] = [
     Route("/pacts/progress/{report_id:int}", overview_views.progress_report, name="pact_progress"),
     Route("/api/v1/pacts", api.pacts_geojson, name="api_pacts"),
     Route("/api/v1/pacts/{pact_id:int}", api.pact_json, name="api_pact"),
-    # A proposal: written, edited while a draft or when changes are asked, submitted (views.py).
-    Route("/pacts", views.create_pact, methods=POST, name="create_pact"),
-    Route("/pacts/new", views.new_pact, name="new_pact"),
+    # A proposal: written, edited while a draft or when changes are asked, submitted
+    # (proposal_views.py); the pact page and following it (views.py).
+    Route("/pacts", proposal_views.create_pact, methods=POST, name="create_pact"),
+    Route("/pacts/new", proposal_views.new_pact, name="new_pact"),
     Route("/pacts/{pact_id:int}", views.pact_detail, name="pact"),
-    _pact("/edit", views.edit_pact, "edit_pact", GET_POST),
-    _pact("/submit", views.submit_pact, "submit_pact"),
+    _pact("/edit", proposal_views.edit_pact, "edit_pact", GET_POST),
+    _pact("/submit", proposal_views.submit_pact, "submit_pact"),
     _pact("/follow", views.follow_pact, "follow_pact"),
     _pact("/unfollow", views.follow_pact, "unfollow_pact"),
     # Each later step by the right role (lifecycle_views.py).

@@ -22,23 +22,19 @@ from participation.notifications import follower_ids, notify
 
 SUBJECT = "pact"
 
-# What each step is called on the timeline.
+# What each step is called on the timeline; a step that leads to a status of that name (such
+# as "rejected") is called as the status is, said of the pact (see `status_label`).
 STEP_LABELS = {
     "created": N_("Proposal written"),
-    "submitted": N_("Submitted"),
     "resubmitted": N_("Submitted again with changes"),
     "assessment_started": N_("Taken for assessment"),
-    "changes_requested": N_("Changes requested"),
-    "rejected": N_("Rejected"),
     "consultation_opened": N_("Public consultation opened"),
     "consultation_closed": N_("Public consultation closed"),
-    "advice_response": N_("Response to the advice recorded"),
+    "advice_response": N_("Answer to the advice recorded"),
     "city_signed": N_("Signed by the municipality"),
     "proposers_signed": N_("Signed by the proposers"),
     "activated": N_("Signed by both parties: the pact is active"),
     "progress": N_("Progress reported"),
-    "completed": N_("Completed"),
-    "ended": N_("Ended early"),
 }
 
 # What the followers are told, with the pact's title.
@@ -82,7 +78,12 @@ _NEXT = {
 }
 
 
+_STATUS_STEPS = frozenset({"submitted", "changes_requested", "rejected", "completed", "ended"})
+
+
 def step_label(kind: str) -> str:
+    if kind in _STATUS_STEPS:
+        return status_label(kind)
     return gettext(STEP_LABELS.get(kind, kind))
 
 

@@ -1,10 +1,11 @@
-"""Pact pages: write a proposal (a draft), edit and submit it, read a pact, follow it.
+"""Pact pages: read a pact, follow it (`pacts.proposal_views` writes, edits and submits one).
 
-The pact page shows everything about one pact (the proposal, what the city grants, the public
-timeline, the consultation, the pact text, progress) and the forms of the steps this visitor
-may take now; `pacts.lifecycle_views` handles those forms and re-renders this page with the
-errors of the one that failed. What moderation decided shows here as for ideas: a hidden pact
-is a placeholder for the public; its proposers, the clerks and the moderators still read it.
+The pact page shows everything about one pact (the proposal, what the municipality grants,
+the public timeline, the consultation, the pact text, progress) and the forms of the steps
+this visitor may take now; `pacts.lifecycle_views` handles those forms and re-renders this
+page with the errors of the one that failed. What moderation decided shows here as for ideas:
+a hidden pact is a placeholder for the public; its proposers, the clerks and the moderators
+still read it.
 """
 
 from __future__ import annotations
@@ -18,13 +19,11 @@ from starlette.responses import Response
 
 from pacts import actions, forms, organisations, queries
 from pacts.models import (
-    CATEGORY_LABELS,
     ORGANISATION_KIND_LABELS,
     RESOURCE_KIND_LABELS,
     OrganisationKind,
     OrganisationMember,
     Pact,
-    PactCategory,
     PactPhoto,
     PactStatus,
     ResourceKind,
@@ -44,7 +43,7 @@ from participation.photos import MAX_PHOTOS, StoredPhoto, store_uploaded_photos
 from participation.profiles import public_names
 from participation.templating import render as render_page
 from participation.visibility import HiddenContent, Visibility, moderation_state_of, reason_label
-from participation.web import form_of, is_htmx, see_other, settings_of
+from participation.web import is_htmx, see_other, settings_of
 
 SUBJECT = actions.SUBJECT
 # What a visitor may do on any public pact; the rest are the steps of its lifecycle.
@@ -78,113 +77,10 @@ def pact_id_of(request: Request) -> int:
     return value
 
 
-# The proposal form.
-
-
-def _form_page(
-    request: Request, form: Form, pact: Pact | None = None, status_code: int = 200
-) -> Response:
-    user = auth.require_user(request)
-    assert user.id is not None
-    with auth.database(request).read() as session:
-        mine = organisations.organisations_of(session, user.id)
-    settings = settings_of(request)
-    values = {
-        "form": form,
-        "pact": pact,
-        "organisations": mine,
-        "categories": [(c.value, gettext(CATEGORY_LABELS[c])) for c in PactCategory],
-        "resource_kinds": [(k.value, gettext(RESOURCE_KIND_LABELS[k])) for k in ResourceKind],
-        "resource_example": gettext("Materials: 20 bags of potting soil"),
-        "max_photos": MAX_PHOTOS,
-        "map_center": settings.map_center,
-        "map_tile_url": settings.map_tile_url,
-    }
-    return render(request, "pacts/form.html", values, status_code)
-
-
 def store_photos(request: Request, form: Form) -> list[StoredPhoto]:
     """The uploaded photos, re-encoded without their metadata; an error goes on `photos`."""
     uploads = request_context(request).form.getlist("photos")
     return store_uploaded_photos(uploads, form, settings_of(request).uploads_path, "pacts")
-
-
-def _parse_proposal(request: Request, form: Form) -> forms.PactDraft | None:
-    user = auth.require_user(request)
-    assert user.id is not None
-    with auth.database(request).read() as session:
-        mine = {o.id for o in organisations.organisations_of(session, user.id) if o.id}
-    return forms.parse_pact(form, mine)
-
-
-def new_pact(request: Request) -> Response:
-    check_can_write(auth.require_user(request), settings_of(request))
-    return _form_page(request, Form({}))
-
-
-def create_pact(request: Request) -> Response:
-    user = auth.require_user(request)
-    check_can_write(user, settings_of(request))  # before any photo is stored
-    form = form_of(request)
-    draft = _parse_proposal(request, form)
-    photos = store_photos(request, form) if draft is not None else []
-    if draft is None or not form.ok:
-        return _form_page(request, form, status_code=400)
-    with auth.database(request).write() as session:
-        pact = actions.do_create_pact(session, user, draft, photos, settings=settings_of(request))
-        pact_id = pact.id or 0
-    flash(request, "success", gettext("Your proposal is saved as a draft. Submit it when ready."))
-    return see_other(actions.pact_url(pact_id))
-
-
-def _proposal_form(pact: Pact, resources: list[Any]) -> Form:
-    def day(value: Any) -> str:
-        return "" if value is None else value.isoformat()
-
-    lines = [f"{resource_kind_label(r.kind)}: {r.description}" for r in resources]
-    return Form(
-        {
-            "title": pact.title,
-            "description": pact.description,
-            "category": pact.category,
-            "latitude": "" if pact.latitude is None else str(pact.latitude),
-            "longitude": "" if pact.longitude is None else str(pact.longitude),
-            "starts_on": day(pact.starts_on),
-            "ends_on": day(pact.ends_on),
-            "commitments": pact.commitments,
-            "organisation_id": str(pact.organisation_id or ""),
-            "resources_requested": "\n".join(lines),
-        }
-    )
-
-
-def edit_pact(request: Request) -> Response:
-    user = auth.require_user(request)
-    with auth.database(request).read() as session:
-        pact = actions.get_pact(session, pact_id_of(request))
-        actions.check_can_view(session, pact, user)
-        actions.check_can_edit(session, pact, user)
-        resources = queries.resources_of(session, pact_id_of(request))
-    if request.method == "GET":
-        return _form_page(request, _proposal_form(pact, resources), pact)
-    form = form_of(request)
-    draft = _parse_proposal(request, form)
-    if draft is None:
-        return _form_page(request, form, pact, 400)
-    with auth.database(request).write() as session:
-        actions.do_edit_pact(
-            session, pact_id_of(request), user, draft, [], settings=settings_of(request)
-        )
-    flash(request, "success", gettext("Your changes are saved."))
-    return see_other(actions.pact_url(pact_id_of(request)))
-
-
-def submit_pact(request: Request) -> Response:
-    user = auth.require_user(request)
-    with auth.database(request).write() as session:
-        actions.do_submit_pact(session, pact_id_of(request), user)
-    flash(request, "success", gettext("Your proposal is submitted. The city will assess it."))
-    return see_other(f"{actions.pact_url(pact_id_of(request))}#timeline")
 
 
 def follow_pact(request: Request) -> Response:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from anyio import to_thread
@@ -48,14 +48,19 @@ def create_app(settings: Settings | None = None) -> Starlette:
     scheduler = Scheduler(db, settings)
 
     @asynccontextmanager
-    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Starlette runs each plain (non-async) view in this pool; the default of 40 threads
         # fight over the interpreter lock and SQLite's one writer, and a transaction then
         # waits for the lock in the middle of its work.
         to_thread.current_default_thread_limiter().total_tokens = settings.threads
         scheduler.start()  # catches up before the first request is served
         try:
-            yield
+            # Each feature's `lifespan(app)` module, if it has one, runs what it needs while
+            # the app serves (the live session's broker), in each worker process.
+            async with AsyncExitStack() as features:
+                for module in feature_modules("lifespan"):
+                    await features.enter_async_context(module.lifespan(app))
+                yield
         finally:
             scheduler.shutdown()
             db.dispose()

@@ -1,7 +1,9 @@
 """The event bus: actions queue events on their session; subscribers hear them after commit.
 
 A rolled-back transaction publishes nothing, so a subscriber (a notification, the live
-broker) never announces a change that did not happen.
+broker) never announces a change that did not happen. A feature that must write something in
+the same transaction as the change (the live session's event log) names a recorder in its
+`hooks` module's `RECORDERS`; recorders run at `publish`, inside the transaction.
 """
 
 from __future__ import annotations
@@ -10,10 +12,14 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlmodel import Session as ModelSession
+
+from participation.features import feature_modules
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +34,8 @@ class Event:
 
 
 Handler = Callable[[Event], None]
+# Recorders get the session of the action (a SQLModel session) to write in its transaction.
+Recorder = Callable[[ModelSession, Event], None]
 
 
 class EventBus:
@@ -58,9 +66,23 @@ def attach_bus(session: Session, bus: EventBus) -> None:
     session.info[_BUS] = bus
 
 
-def publish(session: Session, name: str, **data: Any) -> None:
-    """Queue an event; it is delivered once the session's transaction commits."""
-    session.info.setdefault(_PENDING, []).append(Event(name, data))
+@cache
+def _recorders() -> dict[str, list[Recorder]]:
+    """Each feature's in-transaction recorders by event name, looked up once."""
+    found: dict[str, list[Recorder]] = defaultdict(list)
+    for module in feature_modules("hooks"):
+        for name, recorder in getattr(module, "RECORDERS", {}).items():
+            found[name].append(recorder)
+    return dict(found)
+
+
+def publish(session: ModelSession, name: str, **data: Any) -> None:
+    """Let the recorders write in this transaction, and queue the event for the subscribers,
+    who hear it once the transaction commits."""
+    queued = Event(name, data)
+    for record in _recorders().get(name, ()):
+        record(session, queued)
+    session.info.setdefault(_PENDING, []).append(queued)
 
 
 @event.listens_for(Session, "after_commit")

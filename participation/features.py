@@ -1,7 +1,9 @@
 """The feature packages, found by name so that the shell never imports them directly.
 
 Dependencies point from the features to `participation`; the shell only looks up, at run
-time, the modules a feature chooses to provide (`routes`, `models`, `demo`).
+time, the modules a feature chooses to provide (`routes`, `models`, `demo`, `content`, `hooks`
+with its in-transaction `RECORDERS`, `jobs`, `cli`, and `lifespan` for what runs while the app
+serves).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import importlib
 import importlib.util
 from types import ModuleType
 
-FEATURE_PACKAGES = ("ideas", "pacts", "voting", "streaming", "moderation")
+FEATURE_PACKAGES = ("ideas", "pacts", "problems", "voting", "streaming", "moderation")
 
 
 def feature_modules(kind: str) -> list[ModuleType]:

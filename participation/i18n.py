@@ -56,6 +56,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_language.get()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`gettext` for a message whose translation depends on what it is said of."""
+    return str(translations(_language.get()).pgettext(context, message))
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    return translations(_language.get()).npgettext(context, singular, plural, n)
+
+
 _ = gettext
 
 

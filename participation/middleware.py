@@ -194,6 +194,11 @@ class SessionCookieMiddleware:
             context.language = negotiate(accept, self.default_language)
         set_language(context.language)
         scope[SCOPE_KEY] = context
+        if scope["type"] == "websocket":
+            # No cookie to set on a websocket; its `send` goes unwrapped, as the live
+            # sockets send every message to thousands of viewers through it.
+            await self.app(scope, receive, send)
+            return
 
         async def send_with_cookies(message: Message) -> None:
             if message["type"] == "http.response.start":

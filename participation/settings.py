@@ -85,6 +85,37 @@ def _lat_lng(raw: str) -> tuple[float, float]:
     return latitude, longitude
 
 
+def _switch(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in ("on", "off", "true", "false", "1", "0", "yes", "no"):
+        raise ValueError(f"must be on or off, got {raw!r}")
+    return value in ("on", "true", "1", "yes")
+
+
+def _polygon(raw: str) -> tuple[tuple[float, float], ...]:
+    """Corners as `latitude,longitude` separated by `;`: at least three, or none at all."""
+    if not raw.strip():
+        return ()
+    corners = tuple(_lat_lng(part) for part in raw.split(";") if part.strip())
+    if len(corners) < 3:
+        raise ValueError("needs at least three corners latitude,longitude separated by ;")
+    return corners
+
+
+def _places(raw: str) -> tuple[tuple[str, float, float], ...]:
+    """Named places as `Name=latitude,longitude` separated by `;`."""
+    places = []
+    for part in raw.split(";"):
+        if not part.strip():
+            continue
+        name, _sep, where = part.partition("=")
+        if not name.strip() or not where:
+            raise ValueError(f"must be Name=latitude,longitude separated by ;, got {part!r}")
+        latitude, longitude = _lat_lng(where)
+        places.append((name.strip(), latitude, longitude))
+    return tuple(places)
+
+
 def _language(raw: str) -> str:
     if raw not in LANGUAGES:
         raise ValueError(f"must be one of {', '.join(LANGUAGES)}, got {raw!r}")
@@ -311,6 +342,41 @@ SETTINGS: tuple[Setting, ...] = (
         "The number of links a post may hold before it waits for a moderator.",
         _positive_int,
     ),
+    Setting(
+        "municipality_boundary",
+        "INSPRAAK_MUNICIPALITY_BOUNDARY",
+        "polygon",
+        "",
+        "The municipality's boundary as corners latitude,longitude separated by ; (problem"
+        " reports outside it are refused). Empty: no check.",
+        _polygon,
+    ),
+    Setting(
+        "neighbourhoods",
+        "INSPRAAK_NEIGHBOURHOODS",
+        "places",
+        "",
+        "Neighbourhoods as Name=latitude,longitude separated by ;: a problem report counts in"
+        " the nearest one in the statistics.",
+        _places,
+    ),
+    Setting(
+        "problems_anonymous",
+        "INSPRAAK_PROBLEMS_ANONYMOUS",
+        "on/off",
+        "off",
+        "Whether visitors may report a problem without an account (rate-limited per address).",
+        _switch,
+    ),
+    Setting(
+        "question_deadline_days",
+        "INSPRAAK_QUESTION_DEADLINE_DAYS",
+        "integer",
+        "10",
+        "A question to the council must reach the clerk at least this many days before the"
+        " meeting that it is scheduled for.",
+        _count,
+    ),
 )
 
 
@@ -339,6 +405,10 @@ class Settings:
     moderation_new_account_days: int
     moderation_hold_links: tuple[str, ...]
     moderation_max_links: int
+    municipality_boundary: tuple[tuple[float, float], ...]
+    neighbourhoods: tuple[tuple[str, float, float], ...]
+    problems_anonymous: bool
+    question_deadline_days: int
 
     @property
     def var_path(self) -> Path:

@@ -15,7 +15,14 @@ from starlette.responses import HTMLResponse
 from participation import auth
 from participation.comments import stance_label
 from participation.context import request_context
-from participation.i18n import LANGUAGE_NAMES, format_datetime, gettext, ngettext
+from participation.i18n import (
+    LANGUAGE_NAMES,
+    format_datetime,
+    gettext,
+    ngettext,
+    npgettext,
+    pgettext,
+)
 from participation.markup import render_markdown
 from participation.middleware import csrf_token
 from participation.models import ROLE_VALUES, Role, role_label
@@ -60,7 +67,9 @@ class Templates:
         self.env.policies["ext.i18n.trimmed"] = True
         # Old-style callables: `_` is our function itself, not a wrapper per call (faster);
         # {% trans %} blocks still escape the values they substitute.
-        self.env.install_gettext_callables(gettext, ngettext, newstyle=False)  # type: ignore[attr-defined]
+        self.env.install_gettext_callables(  # type: ignore[attr-defined]
+            gettext, ngettext, newstyle=False, pgettext=pgettext, npgettext=npgettext
+        )
         # The extension's `_` looks `gettext` up again at every call; ours is the same function.
         self.env.globals["_"] = gettext
         self.env.filters["datetime"] = self._format_datetime

@@ -60,7 +60,9 @@ def _database_of_worker(url: str, worker: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgresql_url(worker_id: str) -> str:
+def postgresql_url(request: pytest.FixtureRequest) -> str:
+    # pytest-xdist names its workers in `workerinput`; without it (`-p no:xdist`) this is master.
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "master")
     url = os.environ.get("TEST_DATABASE_URL", "")
     if not url:
         unavailable("PostgreSQL tests need TEST_DATABASE_URL")

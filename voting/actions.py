@@ -121,6 +121,22 @@ def mandate_of(session: Session, meeting: Meeting, user_id: int) -> Mandate | No
     ).first()
 
 
+def seat_named_by_clerk(
+    session: Session, clerk: User, meeting: Meeting, mandate_id: int
+) -> Mandate:
+    """The seat a clerk names for a member (one who has no device): it must be in the
+    meeting's council on the day of the meeting."""
+    check_clerk(session, clerk)
+    mandate = session.get(Mandate, mandate_id)
+    if (
+        mandate is None
+        or mandate.council_id != meeting.council_id
+        or not mandate.in_office_on(meeting_day(meeting))
+    ):
+        raise Refused(404, gettext("This member does not sit on this council."))
+    return mandate
+
+
 def members_in_office(session: Session, meeting: Meeting) -> list[Mandate]:
     statement = select(Mandate).where(_seated_at(meeting))
     return list(session.exec(statement.order_by(col(Mandate.member_name))))
@@ -263,6 +279,35 @@ def do_start_session(session: Session, user: User, meeting_id: int) -> Meeting:
     return meeting
 
 
+def _running_session(session: Session, user: User, meeting_id: int) -> Meeting:
+    meeting = get_meeting(session, meeting_id, user)
+    check_chair(session, meeting, user)
+    if meeting.status != MeetingStatus.in_session:
+        raise Refused(409, gettext("The session is not running."))
+    return meeting
+
+
+def do_pause_session(session: Session, user: User, meeting_id: int) -> Meeting:
+    """The chair suspends the session: no vote opens until it resumes."""
+    meeting = _running_session(session, user, meeting_id)
+    if meeting.paused_at is not None:
+        raise Refused(409, gettext("The session is already paused."))
+    meeting.paused_at = utcnow()
+    session.add(meeting)
+    publish(session, "meeting.paused", meeting_id=meeting.id)
+    return meeting
+
+
+def do_resume_session(session: Session, user: User, meeting_id: int) -> Meeting:
+    meeting = _running_session(session, user, meeting_id)
+    if meeting.paused_at is None:
+        raise Refused(409, gettext("The session is not paused."))
+    meeting.paused_at = None
+    session.add(meeting)
+    publish(session, "meeting.resumed", meeting_id=meeting.id)
+    return meeting
+
+
 def do_end_session(session: Session, user: User, meeting_id: int) -> Meeting:
     meeting = get_meeting(session, meeting_id, user)
     check_chair(session, meeting, user)
@@ -277,6 +322,7 @@ def do_end_session(session: Session, user: User, meeting_id: int) -> Meeting:
     if meeting.status != MeetingStatus.closed:
         meeting.status = MeetingStatus.closed.value
         meeting.ended_at = utcnow()
+        meeting.paused_at = None  # a closed meeting is over, not suspended
         session.add(meeting)
         publish(session, "meeting.ended", meeting_id=meeting.id)
     return meeting
@@ -297,14 +343,7 @@ def do_check_in(
             raise Refused(403, gettext("Only members of this council can check in."))
         mandate_id = own.id
     else:
-        check_clerk(session, user)
-        mandate = session.get(Mandate, mandate_id)
-        if (
-            mandate is None
-            or mandate.council_id != meeting.council_id
-            or not mandate.in_office_on(meeting_day(meeting))
-        ):
-            raise Refused(404, gettext("This member does not sit on this council."))
+        seat_named_by_clerk(session, user, meeting, mandate_id)
         recorded_by = user.id
     found = session.exec(
         select(Attendance).where(

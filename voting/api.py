@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 
 from participation import auth
 from participation.api import ApiError, absolute, iso, next_link, page_limit
+from participation.profiles import public_names
 from voting import advisory, loop, queries
 from voting.actions import meeting_url
 from voting.documents import documents_of
@@ -26,11 +27,13 @@ from voting.models import (
     BallotStatus,
     Council,
     CouncilBallot,
+    CouncilQuestion,
     ItemDocument,
     Meeting,
     MeetingStatus,
     Secrecy,
 )
+from voting.question_queries import question_url
 
 PUBLIC_STATUSES = tuple(s.value for s in MeetingStatus if s != MeetingStatus.planned)
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -178,6 +181,32 @@ def _document(request: Request, document: ItemDocument) -> dict[str, Any]:
     return {"title": document.title, "url": url}
 
 
+def _questions(
+    request: Request, session: Session, item_ids: list[int]
+) -> dict[int, dict[str, Any]]:
+    """The resident's question of each question item. The asker is named only if they agreed
+    on the form (`name_shown`); the API never carries who asked otherwise."""
+    found = list(
+        session.exec(select(CouncilQuestion).where(col(CouncilQuestion.item_id).in_(item_ids)))
+    )
+    names = public_names(session, {q.author_id for q in found if q.author_id and q.name_shown})
+    return {
+        q.item_id: {
+            "id": q.id,
+            "title": q.title,
+            "text": q.question,
+            "status": q.status,
+            "asker": names.get(q.author_id) if q.author_id else None,
+            "answer": q.answer or None,
+            "answered_at": iso(q.answered_at),
+            "answer_seconds": q.answer_seconds,
+            "url": absolute(request, question_url(q.id or 0)),
+        }
+        for q in found
+        if q.item_id is not None
+    }
+
+
 def _items(request: Request, session: Session, meeting: Meeting) -> list[dict[str, Any]]:
     items = list(
         session.exec(
@@ -191,6 +220,7 @@ def _items(request: Request, session: Session, meeting: Meeting) -> list[dict[st
     ballots = council_ballots_of(session, ids)
     advisories = advisory_ballots_of(session, ids)
     links = loop.linked_subjects(session, ids)
+    questions = _questions(request, session, ids)
     return [
         {
             "id": item.id,
@@ -209,6 +239,8 @@ def _items(request: Request, session: Session, meeting: Meeting) -> list[dict[st
             ],
             "council_vote": _council_vote(session, meeting, ballots.get(item.id or 0)),
             "advisory_vote": _advisory_vote(session, advisories.get(item.id or 0)),
+            "kind": item.kind,
+            "question": questions.get(item.id or 0),
         }
         for item in items
     ]

@@ -20,6 +20,7 @@ from participation.models import User
 from voting import audit, loop, rules, windows
 from voting.actions import (
     check_chair,
+    check_clerk,
     get_item,
     mandate_of,
     meeting_of,
@@ -111,23 +112,50 @@ def check_can_vote(
     return mandate.id
 
 
+def _check_choice(choice: str) -> None:
+    if choice not in (*CHOICES, RECUSED):
+        raise Refused(400, gettext("Choose yes, no or abstain."))
+
+
 def do_cast_council_vote(
-    session: Session,
-    user: User,
-    item_id: int,
-    choice: str,
-    zone: dt.tzinfo,
-    *,
-    recorded_by: User | None = None,
+    session: Session, user: User, item_id: int, choice: str, zone: dt.tzinfo
 ) -> CouncilVote:
     """Cast or change the member's vote (`choice` may be RECUSED: a declared conflict of
     interest). Casting the same choice again changes nothing and adds no audit link."""
-    if choice not in (*CHOICES, RECUSED):
-        raise Refused(400, gettext("Choose yes, no or abstain."))
+    _check_choice(choice)
     item = get_item(session, item_id, user)
     ballot = lock_ballot(session, item_id)
     meeting = meeting_of(session, item)
     mandate_id = check_can_vote(session, ballot, meeting, user, zone)
+    return _cast(session, ballot, meeting, mandate_id, choice, None)
+
+
+def do_record_council_vote(
+    session: Session, clerk: User, item_id: int, mandate_id: int, choice: str
+) -> CouncilVote:
+    """The clerk records the vote of a member present without a device, in an open ballot;
+    the vote is marked as recorded by the clerk."""
+    check_clerk(session, clerk)
+    _check_choice(choice)
+    item = get_item(session, item_id, clerk)
+    ballot = lock_ballot(session, item_id)
+    meeting = meeting_of(session, item)
+    if ballot.status != BallotStatus.open or meeting.status != MeetingStatus.in_session:
+        raise Refused(409, gettext("A vote can be recorded only while the chair has it open."))
+    if mandate_id not in present_mandate_ids(session, meeting):
+        raise Refused(409, gettext("This member is not checked in at the meeting."))
+    return _cast(session, ballot, meeting, mandate_id, choice, clerk.id)
+
+
+def _cast(
+    session: Session,
+    ballot: CouncilBallot,
+    meeting: Meeting,
+    mandate_id: int,
+    choice: str,
+    recorded_by_id: int | None,
+) -> CouncilVote:
+    """Store the mandate's vote on the locked ballot, audit it and tell the live session."""
     assert ballot.id is not None
     vote = session.exec(
         select(CouncilVote).where(
@@ -147,7 +175,7 @@ def do_cast_council_vote(
         vote = CouncilVote(ballot_id=ballot.id, mandate_id=mandate_id, choice=stored_choice)
     else:
         vote.choice, vote.changed_at = stored_choice, utcnow()
-    vote.recorded_by_id = recorded_by.id if recorded_by else None
+    vote.recorded_by_id = recorded_by_id
     session.add(vote)
     if secret and stored_choice is None:
         _add_to_secret_tally(session, ballot.id, choice)
@@ -155,7 +183,7 @@ def do_cast_council_vote(
     if stored_choice is not None:
         payload["choice"] = stored_choice
     audit.append(session, ballot, "recuse" if choice == RECUSED else kind, payload)
-    publish(session, "council_vote.cast", meeting_id=meeting.id, item_id=item_id)
+    publish(session, "council_vote.cast", meeting_id=meeting.id, item_id=ballot.item_id)
     return vote
 
 
@@ -207,6 +235,8 @@ def do_open_ballot(session: Session, user: User, item_id: int) -> CouncilBallot:
     ballot, meeting, council = _check_session_ballot(session, user, item_id)
     if ballot.status == BallotStatus.open:
         return ballot
+    if meeting.paused_at is not None:
+        raise Refused(409, gettext("The session is paused; resume it before you open a vote."))
     _check_quorum(session, meeting, council)
     ballot.status = BallotStatus.open.value
     session.add(ballot)

@@ -20,10 +20,11 @@ from voting.ballot_views import done, render
 from voting.models import Meeting
 
 DASHBOARD_URL = "/council"
-SESSION_ACTIONS = ("start", "pause", "resume", "end")
-# What the chair's start and end buttons do, and what they say once done.
+# What the chair's session buttons do, and what they say once done.
 SESSION_STEPS: dict[str, tuple[Callable[[Session, User, int], Meeting], str]] = {
     "start": (actions.do_start_session, N_("The session has started. Members can check in.")),
+    "pause": (actions.do_pause_session, N_("The session is paused.")),
+    "resume": (actions.do_resume_session, N_("The session has resumed.")),
     "end": (actions.do_end_session, N_("The session has ended.")),
 }
 
@@ -65,14 +66,12 @@ def _meeting_id(request: Request) -> int:
 
 
 def meeting_session(request: Request) -> Response:
-    """The chair (or a clerk) starts or ends the session; pausing comes with the live console."""
+    """The chair (or a clerk) starts, pauses, resumes or ends the session."""
     user = auth.require_user(request)
     form = form_of(request)
-    action = form.choice("action", SESSION_ACTIONS)
+    action = form.choice("action", tuple(SESSION_STEPS))
     if not form.ok:
-        raise Refused(400, gettext("Choose to start or to end the session."))
-    if action in ("pause", "resume"):
-        raise Refused(400, gettext("Pausing and resuming a session is not yet supported."))
+        raise Refused(400, gettext("Choose to start, pause, resume or end the session."))
     act, message = SESSION_STEPS[action]
     meeting_id = _meeting_id(request)
     with auth.database(request).write() as session:

@@ -23,7 +23,7 @@ from participation.demo import DEMO_PASSWORD, demo_resident
 from participation.features import feature_modules
 from participation.models import User
 from participation.passwords import hash_password
-from voting import actions, advisory, ballots, councils, documents, loop
+from voting import actions, advisory, ballots, councils, documents, loop, question_demo
 from voting.forms import AdvisoryDraft, DocumentDraft, ItemDraft, MandateDraft, MeetingDraft
 from voting.models import (
     AdvisoryBallot,
@@ -32,6 +32,7 @@ from voting.models import (
     Attendance,
     Council,
     CouncilBallot,
+    CouncilQuestion,
     CouncilVote,
     Mandate,
     Meeting,
@@ -184,6 +185,7 @@ def _past_meeting(session: Session, clerk: User, members: list[User], start: dt.
         if idea:
             _link(session, clerk, item.id, idea)
         items.append((item.id, votes))
+    asked = question_demo.ask_on_agenda(session, clerk, meeting.id, question_demo.ANSWERED)
     actions.do_publish_meeting(session, clerk, meeting.id)
     _advise(session, items[0][0])
     _close_advisory_now(session, items[0][0])
@@ -197,6 +199,7 @@ def _past_meeting(session: Session, clerk: User, members: list[User], start: dt.
             if member.email != ABSENT:
                 ballots.do_cast_council_vote(session, member, item_id, _choice(letter), dt.UTC)
         ballots.do_close_ballot(session, clerk, item_id)
+    question_demo.answer_and_react(session, clerk, asked)
     actions.do_end_session(session, clerk, meeting.id)
     _move_back(session, meeting, start)
 
@@ -227,6 +230,7 @@ def _move_back(session: Session, meeting: Meeting, start: dt.datetime) -> None:
             .where(col(CouncilBallot.item_id).in_(item_ids))
         ),
         *session.exec(select(AdvisoryBallot).where(col(AdvisoryBallot.item_id).in_(item_ids))),
+        *session.exec(select(CouncilQuestion).where(col(CouncilQuestion.item_id).in_(item_ids))),
         *session.exec(
             select(AdvisoryVote)
             .join(AdvisoryBallot, col(AdvisoryBallot.id) == col(AdvisoryVote.ballot_id))
@@ -258,6 +262,8 @@ _TIMES = (
     "closed_at",
     "cast_at",
     "changed_at",
+    "answered_at",
+    "reacted_at",
 )
 
 
@@ -332,6 +338,7 @@ def _upcoming_meeting(
     ):
         documents.do_add_document(session, clerk, item_id, DocumentDraft(title, None, url), None)
     _link(session, clerk, bicycles.id, "Meer fietsenstallingen aan het station")
+    question_demo.upcoming(session, clerk, meeting.id)
     actions.do_publish_meeting(session, clerk, meeting.id)
     # Some members already voted; the demo account raadslid@ still has every vote to cast.
     for member in members[1:6]:

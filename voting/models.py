@@ -77,6 +77,19 @@ class Secrecy(enum.StrEnum):
     secret = "secret"  # noqa: S105 - for decisions about persons: who voted is stored apart from the choice
 
 
+class ItemKind(enum.StrEnum):
+    regular = "regular"
+    question = "question"  # a resident's question to the council (CouncilQuestion)
+
+
+class QuestionStatus(enum.StrEnum):
+    submitted = "submitted"  # waiting for the clerk's admissibility check
+    refused = "refused"  # not admissible, with the reasons
+    scheduled = "scheduled"  # on a meeting's agenda as a question item
+    answered = "answered"  # the answer of the mayor and aldermen is recorded
+    withdrawn = "withdrawn"  # by the resident, before it was answered
+
+
 class Outcome(enum.StrEnum):
     approved = "approved"
     rejected = "rejected"
@@ -189,6 +202,8 @@ class Meeting(SQLModel, table=True):
     published_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     started_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
     ended_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Set while the chair has suspended the session; the live page says so.
+    paused_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def is_public(self) -> bool:
@@ -212,7 +227,10 @@ class Attendance(SQLModel, table=True):
 
 class AgendaItem(SQLModel, table=True):
     __tablename__ = "agenda_items"
-    __table_args__ = (Index("ix_agenda_items_meeting", "meeting_id", "position"),)
+    __table_args__ = (
+        Index("ix_agenda_items_meeting", "meeting_id", "position"),
+        CheckConstraint(one_of("kind", _values(ItemKind)), name="ck_agenda_items_kind"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(sa_column=_fk("meetings.id"))
@@ -220,6 +238,7 @@ class AgendaItem(SQLModel, table=True):
     title: str = Field(max_length=TITLE_MAX)
     description: str = Field(default="", sa_column=Column(Text, nullable=False))
     closed_session: bool = Field(default=False)
+    kind: str = Field(default="regular", max_length=10)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
@@ -397,3 +416,50 @@ class AuditEntry(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class CouncilQuestion(SQLModel, table=True):
+    """A resident's question to the council (citizen interpellation): checked for
+    admissibility by the clerk (`checks` holds the checklist as JSON), scheduled as a question
+    item on a meeting's agenda, answered in the session (the text and the time in the
+    recording), with one written reaction of the resident afterwards."""
+
+    __tablename__ = "council_questions"
+    __table_args__ = (
+        CheckConstraint(
+            one_of("status", _values(QuestionStatus)), name="ck_council_questions_status"
+        ),
+        Index("ix_council_questions_status", "status", "created_at"),
+        Index("ix_council_questions_author", "author_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int | None = Field(
+        default=None, sa_column=_fk("users.id", nullable=True, ondelete="SET NULL")
+    )
+    title: str = Field(max_length=TITLE_MAX)
+    question: str = Field(sa_column=Column(Text, nullable=False))
+    explanation: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = Field(default=QuestionStatus.submitted.value, max_length=12)
+    checks: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    refusal_reason: str = Field(default="", sa_column=Column(Text, nullable=False))
+    item_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("agenda_items.id", ondelete="SET NULL"), nullable=True, unique=True
+        ),
+    )
+    # The resident ticked "my name may be shown": the pages, the API and the minutes then name
+    # the asker (as a Flemish council names a resident who asks in the session); else nobody.
+    name_shown: bool = Field(default=False)
+    # The resident's answer to "will you ask it in the session yourself?"; None: not yet.
+    attending: bool | None = Field(default=None)
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False))
+    answer_seconds: int | None = Field(default=None)  # where the answer starts in the recording
+    answered_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    answered_by_id: int | None = Field(
+        default=None, sa_column=_fk("users.id", nullable=True, ondelete="SET NULL")
+    )
+    reaction: str = Field(default="", sa_column=Column(Text, nullable=False))
+    reacted_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

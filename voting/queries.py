@@ -53,6 +53,7 @@ UPCOMING_GRACE = dt.timedelta(hours=12)
 class Voter:
     name: str
     group: str
+    recorded: bool = False  # the clerk recorded the vote for a member without a device
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ def vote_list(session: Session, ballot: CouncilBallot, meeting: Meeting) -> Vote
     for vote, mandate in rows:
         if vote.choice not in groups:
             continue
-        voter = Voter(mandate.member_name, mandate.political_group)
+        voter = Voter(mandate.member_name, mandate.political_group, vote.recorded_by_id is not None)
         if mandate.id in counted:
             groups[vote.choice].append(voter)
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from voting import api, ballot_views, council_views, dashboard, views
+from voting import api, ballot_views, council_views, dashboard, question_views, views
 
 GET_POST = ["GET", "POST"]
 POST = ["POST"]
@@ -77,6 +77,47 @@ routes: list[BaseRoute] = [
         name="check_in",
     ),
     Route("/council", dashboard.dashboard, name="council_dashboard"),
+    # Residents' questions to the council (question_views.py).
+    Route("/questions", question_views.questions_list, name="questions"),
+    Route("/questions", question_views.create_question, methods=POST, name="create_question"),
+    Route("/questions/new", question_views.new_question, name="new_question"),
+    Route("/questions/{question_id:int}", question_views.question_detail, name="question"),
+    Route(
+        "/questions/{question_id:int}/check",
+        question_views.check_question,
+        methods=POST,
+        name="check_question",
+    ),
+    Route(
+        "/questions/{question_id:int}/schedule",
+        question_views.schedule_question,
+        methods=POST,
+        name="schedule_question",
+    ),
+    Route(
+        "/questions/{question_id:int}/attendance",
+        question_views.attendance,
+        methods=POST,
+        name="question_attendance",
+    ),
+    Route(
+        "/questions/{question_id:int}/answer",
+        question_views.answer_question,
+        methods=POST,
+        name="answer_question",
+    ),
+    Route(
+        "/questions/{question_id:int}/reaction",
+        question_views.react,
+        methods=POST,
+        name="question_reaction",
+    ),
+    Route(
+        "/questions/{question_id:int}/withdraw",
+        question_views.withdraw_question,
+        methods=POST,
+        name="withdraw_question",
+    ),
     # Open data (api.py).
     Route("/api/v1/meetings", api.meetings, name="api_meetings"),
     Route("/api/v1/meetings/{meeting_id:int}", api.meeting, name="api_meeting"),

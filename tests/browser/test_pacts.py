@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.browser.conftest import (
     PHONE,
@@ -41,6 +41,7 @@ from tests.browser.pacts_world import (
     step_form,
 )
 from tests.browser.test_ideas_pages import MAP_AT_REST
+from tests.helpers import jpeg
 
 pytestmark = pytest.mark.browser
 
@@ -246,6 +247,65 @@ def test_propose_and_submit_without_javascript_on_a_phone(
     expect_status(page, "submitted")
     expect(page.locator("#timeline li.timeline__step .status--submitted")).to_have_count(1)
     assert_fits(page, PHONE["width"])
+
+
+# --- the proposal's photos when editing -------------------------------------------------------
+
+
+def test_edit_a_draft_to_remove_a_photo_and_add_another(
+    new_context: NewContext, signed_in: SignedIn, pacts_world: PactsWorld
+) -> None:
+    page = page_as(new_context, signed_in, pacts_world.proposer)
+    problems = watch_for_errors(page)
+    page.goto("/pacts/new")
+    wait_for_map(page, "[data-map-picker]")
+    page.locator("#field-title").fill("Zitbanken aan de vijver")
+    page.locator("#field-description").fill("Twee zitbanken, door ons geschuurd en geverfd.")
+    photo = FilePayload(name="bank.jpg", mimeType="image/jpeg", buffer=jpeg())
+    page.locator("#field-photos").set_input_files([photo])
+    submit(page, NEW_PACT_FORM)
+    pact_id = pact_id_of(page)
+    first = page.locator(".pact__proposal .photos img").get_attribute("src")
+
+    page.goto(f"/pacts/{pact_id}/edit")
+    wait_for_map(page, "[data-map-picker]")
+    expect(page.locator(".pact-photos img")).to_have_count(1)
+    assert_accessible(page)
+    page.get_by_label("Foto 1 verwijderen").check()  # the proposer reads Dutch
+    another = FilePayload(name="vijver.jpg", mimeType="image/jpeg", buffer=jpeg())
+    page.locator("#field-photos").set_input_files([photo, another])
+    submit(page, f"main form[action='/pacts/{pact_id}/edit']")
+    expect_status(page, "draft")
+    images = page.locator(".pact__proposal .photos img")
+    expect(images).to_have_count(2)
+    assert first not in [images.nth(n).get_attribute("src") for n in range(2)]
+    assert not problems, "\n".join(problems)
+
+
+# --- following, in place -----------------------------------------------------------------------
+
+
+def test_follow_and_unfollow_in_place_with_htmx(
+    new_context: NewContext, signed_in: SignedIn, pacts_world: PactsWorld
+) -> None:
+    """The button swaps itself (no page load: the marker set on the page stays) and says
+    whether it is pressed; the page, loaded again, agrees."""
+    page = page_as(new_context, signed_in, pacts_world.clerk)
+    problems = watch_for_errors(page)
+    page.goto(f"/pacts/{pacts_world.active_pact}")
+    button = page.locator("#follow button")
+    before = button.get_attribute("aria-pressed")
+    after = "false" if before == "true" else "true"
+    page.evaluate("window.stayedOnThePage = true")
+    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true"):
+        button.click()
+    expect(page.locator("#follow button")).to_have_attribute("aria-pressed", after)
+    assert page.evaluate("window.stayedOnThePage === true")
+    page.reload()
+    expect(page.locator("#follow button")).to_have_attribute("aria-pressed", after)
+    page.locator("#follow button").click()
+    expect(page.locator("#follow button")).to_have_attribute("aria-pressed", before or "")
+    assert not problems, "\n".join(problems)
 
 
 # --- accessibility and reflow -----------------------------------------------------------------

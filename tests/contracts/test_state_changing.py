@@ -59,6 +59,12 @@ POST_ROUTES: dict[str, tuple[bool, Role | None]] = {
     "/items/{item_id:int}/ballot": (True, None),
     "/meetings/{meeting_id:int}/session": (True, None),
     "/meetings/{meeting_id:int}/check-in": (True, None),
+    # The chair's console and the tablets: the chair of the meeting (not a role), a member
+    # of its council; tests/streaming/test_console_views.py and test_tablet_views.py.
+    "/meetings/{meeting_id:int}/current-item": (True, None),
+    "/meetings/{meeting_id:int}/speakers": (True, None),
+    "/meetings/{meeting_id:int}/live-settings": (True, None),
+    "/items/{item_id:int}/recorded-vote": (True, Role.clerk),
     "/reports": (True, None),
     "/moderation/actions": (True, Role.moderator),
     "/moderation/bulk": (True, Role.moderator),
@@ -68,6 +74,20 @@ POST_ROUTES: dict[str, tuple[bool, Role | None]] = {
     "/moderation/words/{word_id:int}/delete": (True, Role.moderator),
     "/appeals": (True, None),
     "/moderation/appeals/{appeal_id:int}": (True, Role.moderator),
+    # Anonymous reports are off by default (tests/problems/test_report_views.py tests them on).
+    "/problems": (True, None),
+    # Any verified resident but the reporter: tests/problems/test_report_views.py.
+    "/problems/{report_id:int}/me-too": (True, None),
+    # Clerks and the workers of the report's department (not a role), and the reporter for
+    # "confirm": tests/problems/test_handling_views.py tests those refusals.
+    "/problems/{report_id:int}/status": (True, None),
+    "/problems/{report_id:int}/assign": (True, None),
+    "/problems/{report_id:int}/merge": (True, None),
+    "/problems/{report_id:int}/photos": (True, None),
+    "/problems/photos/{photo_id:int}/check": (True, None),
+    "/problems/{report_id:int}/confirm": (True, None),
+    "/problems/categories": (True, Role.clerk),
+    "/problems/departments": (True, Role.clerk),
     "/pacts": (True, None),
     # Proposers are the author and the members of the pact's organisation, not a role:
     # tests/pacts/test_views.py and test_lifecycle_views.py test those refusals.
@@ -89,6 +109,15 @@ POST_ROUTES: dict[str, tuple[bool, Role | None]] = {
     "/organisations": (True, None),
     "/organisations/{organisation_id:int}/members": (True, None),
     "/organisations/{organisation_id:int}/members/{user_id:int}/remove": (True, None),
+    "/questions": (True, None),
+    "/questions/{question_id:int}/check": (True, Role.clerk),
+    "/questions/{question_id:int}/schedule": (True, Role.clerk),
+    # The asker (attendance, reaction, withdrawal) and the meeting's chair or a clerk (the
+    # answer), not a role: tests/voting/test_question_views.py tests those refusals.
+    "/questions/{question_id:int}/attendance": (True, None),
+    "/questions/{question_id:int}/answer": (True, None),
+    "/questions/{question_id:int}/reaction": (True, None),
+    "/questions/{question_id:int}/withdraw": (True, None),
 }
 
 
@@ -106,6 +135,9 @@ def _concrete(path: str) -> str:
         "{appeal_id:int}",
         "{pact_id:int}",
         "{organisation_id:int}",
+        "{question_id:int}",
+        "{report_id:int}",
+        "{photo_id:int}",
     )
     for placeholder in placeholders:
         path = path.replace(placeholder, "1")

@@ -2,30 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po
 
 from participation.features import FEATURE_PACKAGES
-from participation.i18n import LOCALE_DIR, negotiate
+from participation.i18n import negotiate
 from participation.settings import LANGUAGES
 from tests.helpers import Browser, select_one
+from tests.messages import ROOT, source_messages, untranslated
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def _source_messages() -> set[str]:
+def _source_messages() -> set[tuple[str, str | None]]:
+    """Each message id with its context (`pgettext`), None for none."""
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)  # type: ignore[no-untyped-call]
-    found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map, options_map
-    ):
-        found.add(message if isinstance(message, str) else message[0])
-    return found
+    return source_messages(method_map, options_map)
 
 
 def test_every_package_is_searched_for_messages() -> None:
@@ -38,16 +29,8 @@ def test_every_package_is_searched_for_messages() -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_message_is_translated(language: str) -> None:
-    with (LOCALE_DIR / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
-        catalog = read_po(handle)
-    missing = []
-    for message in _source_messages():
-        entry = catalog.get(message)
-        strings = entry.string if entry else ""
-        values = strings if isinstance(strings, tuple) else (strings,)
-        if entry is None or entry.fuzzy or not all(values):
-            missing.append(message)
-    assert not missing, f"untranslated in {language} (run `make messages`): {sorted(missing)}"
+    missing = untranslated(language, _source_messages())
+    assert not missing, f"untranslated in {language} (run `make messages`): {missing}"
 
 
 @pytest.mark.parametrize(

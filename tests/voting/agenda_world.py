@@ -141,6 +141,24 @@ def start_session(db: Database, clerk: User, meeting_id: int, present: list[User
             actions.do_check_in(session, member, meeting_id)
 
 
+def pause_session(db: Database, chair: User, meeting_id: int) -> Meeting:
+    with db.write() as session:
+        return actions.do_pause_session(session, chair, meeting_id)
+
+
+def resume_session(db: Database, chair: User, meeting_id: int) -> Meeting:
+    with db.write() as session:
+        return actions.do_resume_session(session, chair, meeting_id)
+
+
+def mandate_id_of(db: Database, meeting: Meeting, member: User) -> int:
+    """The id of the member's seat in the meeting's council."""
+    with db.read() as session:
+        found = actions.mandate_of(session, meeting, id_of(member))
+    assert found is not None
+    return id_of(found)
+
+
 def cast(db: Database, user: User, item_id: int, choice: str) -> CouncilVote:
     with db.write() as session:
         return ballots.do_cast_council_vote(session, user, item_id, choice, ZONE)

@@ -82,7 +82,7 @@ def test_a_past_meeting_with_results_and_an_upcoming_one_open_to_votes(
 
     assert past.status == "closed"
     assert dt.timedelta(days=13) < now - past.starts_at < dt.timedelta(days=15)
-    assert len(past_items) == 4
+    assert len(past_items) == 5
     assert [b.status for b in past_ballots] == ["closed"] * 4
     assert {b.outcome for b in past_ballots} == {"approved", "rejected"}
     assert {(b.present, b.in_office) for b in past_ballots} == {(8, 9)}
@@ -94,7 +94,7 @@ def test_a_past_meeting_with_results_and_an_upcoming_one_open_to_votes(
 
     assert upcoming.status == "published"
     assert dt.timedelta(days=9) < upcoming.starts_at - now < dt.timedelta(days=11)
-    assert len(upcoming_items) == 5
+    assert len(upcoming_items) == 6
     assert sum(item.closed_session for item in upcoming_items) == 1
     pre_votes = [b for b in upcoming_ballots if b.status == "pre_vote"]
     assert len(pre_votes) == 3
@@ -107,7 +107,7 @@ def test_a_past_meeting_with_results_and_an_upcoming_one_open_to_votes(
     listed = client.get("/api/v1/meetings").json()["items"]
     assert [m["title"] for m in listed] == [UPCOMING_TITLE, PAST_TITLE]
     coming = client.get(listed[0]["api_url"].removeprefix(BASE)).json()
-    assert len(coming["items"]) == 4  # the closed-session item stays out
+    assert len(coming["items"]) == 5  # the closed-session item stays out
     assert any(item["documents"] for item in coming["items"])
     assert [i["advisory_vote"]["tally"] for i in coming["items"] if i["advisory_vote"]] == [None]
     held = client.get(listed[1]["api_url"].removeprefix(BASE)).json()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,8 +29,22 @@ SIGNALLED_APP = "tests.streaming.live_client:app_without_polling"
 
 
 def run(test: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    """Run an async scenario in an event loop of its own."""
-    asyncio.run(test())
+    """Run an async scenario in an event loop of its own, in a thread of its own: the browser
+    tests' Playwright keeps an event loop running in the thread of the xdist worker that ran
+    them, where `asyncio.run` refuses to start another."""
+    failures: list[BaseException] = []
+
+    def scenario() -> None:
+        try:
+            asyncio.run(test())
+        except BaseException as failure:  # handed to the test's thread below
+            failures.append(failure)
+
+    thread = threading.Thread(target=scenario, name="live-scenario")
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
 
 
 async def until(condition: Callable[[], bool]) -> None:

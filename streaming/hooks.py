@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 from sqlmodel import Session, col
 
 from participation.database import utcnow
 from participation.events import Event, Recorder
 from streaming.log import append_event
 from streaming.models import SpeakerRequest, SpeakerStatus
+from streaming.state import voted_count
 from voting.actions import present_mandate_ids
-from voting.models import AgendaItem, BallotStatus, CouncilBallot, CouncilVote, Meeting, Secrecy
+from voting.item_ballots import council_ballot_of
+from voting.models import AgendaItem, BallotStatus, CouncilBallot, Meeting, Secrecy
 from voting.queries import vote_list
 
 
@@ -59,9 +61,8 @@ def _attendance(session: Session, event: Event) -> None:
 
 
 def _ballot(session: Session, item_id: int) -> CouncilBallot:
-    ballot: CouncilBallot = session.execute(
-        select(CouncilBallot).where(col(CouncilBallot.item_id) == item_id)
-    ).scalar_one()
+    ballot = council_ballot_of(session, item_id)
+    assert ballot is not None  # voting publishes ballot events only for items with a ballot
     return ballot
 
 
@@ -89,12 +90,11 @@ def _vote_cast(session: Session, event: Event) -> None:
         return  # a pre-vote, days before the meeting: not part of the live session
     meeting = _meeting(session, event)
     present = present_mandate_ids(session, meeting)
-    voted = session.execute(
-        select(func.count()).where(
-            col(CouncilVote.ballot_id) == ballot.id, col(CouncilVote.mandate_id).in_(present)
-        )
-    ).scalar_one()
-    data = {"item_id": item_id, "voted": voted, "present": len(present)}
+    data = {
+        "item_id": item_id,
+        "voted": voted_count(session, ballot.id, present),
+        "present": len(present),
+    }
     _append_for_item(session, event, "ballot.tally", data)
 
 

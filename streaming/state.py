@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from streaming.models import LiveSession, MeetingEvent, SpeakerRequest, SpeakerStatus
@@ -158,6 +158,16 @@ def _speakers(session: Session, meeting_id: int) -> list[Speaker]:
     ]
 
 
+def voted_count(session: Session, ballot_id: int | None, present: set[int]) -> int:
+    """How many of the members present have voted in the ballot (never who voted what)."""
+    count: int = session.execute(
+        select(func.count()).where(
+            col(CouncilVote.ballot_id) == ballot_id, col(CouncilVote.mandate_id).in_(present)
+        )
+    ).scalar_one()
+    return count
+
+
 def _running_ballot(
     session: Session, meeting: Meeting, ballots: dict[int, CouncilBallot]
 ) -> RunningBallot | None:
@@ -165,13 +175,7 @@ def _running_ballot(
     if running is None:
         return None
     present = present_mandate_ids(session, meeting)
-    voted = len(
-        session.execute(
-            select(col(CouncilVote.id)).where(
-                col(CouncilVote.ballot_id) == running.id, col(CouncilVote.mandate_id).in_(present)
-            )
-        ).all()
-    )
+    voted = voted_count(session, running.id, present)
     return RunningBallot(running.item_id, running.secrecy == Secrecy.secret, voted, len(present))
 
 

@@ -9,8 +9,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import text
-
+from bench._seed import analyze
 from participation import migrate
 from participation.actions import do_create_user
 from participation.database import Database, utcnow
@@ -76,9 +75,7 @@ def seed(url: str) -> LiveSeed:
                 assert item.id is not None
                 items.append(Item(item.id, item.position, item.title))
             do_start_session(session, clerk, meeting.id)
-        if db.dialect == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.execute(text("VACUUM ANALYZE"))
+        analyze(db)
     finally:
         db.dispose()
     return LiveSeed(clerk.id, password, meeting.id, tuple(items))

@@ -23,7 +23,7 @@ from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel
 
-from bench._seed import Phases
+from bench._seed import Phases, analyze
 from participation import migrate, passwords
 from participation.actions import do_create_user
 from participation.database import Database, make_engine, utcnow
@@ -217,10 +217,7 @@ def seed(url: str, secret_key: str, log: Callable[[str], None] = print) -> VoteS
             _votes(session, ballots[results_item], voters, secret_key)
         phase(f"{VOTERS:,} votes + audit links")
         if db.dialect == "postgresql":
-            # Autovacuum would analyse the fresh tables within a minute; doing it now keeps the
-            # run from depending on when that happens.
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.execute(text("VACUUM ANALYZE"))
+            analyze(db)
             phase("VACUUM ANALYZE")
         live_ballot = ballots[live_item].id
         assert live_ballot is not None

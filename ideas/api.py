@@ -13,6 +13,7 @@ from ideas.models import STATUS_VALUES, Idea, IdeaCategory
 from participation import auth
 from participation.api import ApiError, absolute, iso, next_link, page_limit
 from participation.markup import plain_text
+from participation.paging import whole_number
 from participation.profiles import public_names
 from participation.visibility import Visibility
 
@@ -22,7 +23,8 @@ def _filter(request: Request) -> queries.IdeaFilter:
     category = params.get("category", "")
     status = params.get("status", "")
     sort = params.get("sort", "new")
-    if category and not category.isdigit():
+    category_id = whole_number(category)
+    if category and category_id is None:
         raise ApiError(400, "invalid_category", "category must be a category id")
     if status and status not in STATUS_VALUES:
         raise ApiError(400, "invalid_status", f"status must be one of {', '.join(STATUS_VALUES)}")
@@ -30,7 +32,7 @@ def _filter(request: Request) -> queries.IdeaFilter:
         raise ApiError(400, "invalid_sort", "sort must be new, supported or discussed")
     return queries.IdeaFilter(
         query=params.get("q", "")[:200],
-        category_id=int(category) if category else None,
+        category_id=category_id,
         status=status or None,
         sort=sort,
         cursor=params.get("cursor", "")[:60],
@@ -122,7 +124,7 @@ def ideas_geojson(request: Request) -> JSONResponse:
     limit = page_limit(request)
     box = _bbox(request.query_params.get("bbox", ""))
     cursor = request.query_params.get("cursor", "")
-    before = int(cursor) if cursor.isdigit() else None
+    before = whole_number(cursor)
     with auth.database(request).read() as session:
         found = queries.in_box(session, box, limit + 1, before)
     features = [

@@ -11,13 +11,17 @@ from sqlmodel import Session, col, select
 
 from ideas.models import Idea, IdeaCategory, IdeaPhoto, OfficialAnswer
 from participation import search as search_index
+from participation.paging import keyset_cursor
 from participation.profiles import public_names
 from participation.visibility import Visibility
 
 SORTS = ("new", "supported", "discussed", "random")
 PAGE_SIZE = 20
 SEARCH_INDEX = "idea_search"
-LARGE_BOX = 1.0  # square degrees; a municipality covers a few hundredths
+# Square degrees (about 1.5 km by 1 km here). A city covers a few hundredths, so a larger box
+# holds more than about 1% of its ideas: then reading newest first finds a page after a few
+# hundred rows, while the place index would read every idea in the box and sort them.
+LARGE_BOX = 0.0002
 
 
 @dataclass(frozen=True)
@@ -36,13 +40,6 @@ class IdeaPage:
     next_cursor: str | None
     authors: dict[int, str] = field(default_factory=dict)
     categories: dict[int, IdeaCategory] = field(default_factory=dict)
-
-
-def _cursor(raw: str, parts: int) -> tuple[int, ...] | None:
-    pieces = raw.split(".")
-    if len(pieces) != parts or not all(p.isdigit() for p in pieces):
-        return None
-    return tuple(int(p) for p in pieces)
 
 
 def listed() -> Any:
@@ -70,7 +67,7 @@ def _by_count(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea]
     by id, then the lower counts by the index: no page walks through a long tie."""
     count = col(Idea.support_count if flt.sort == "supported" else Idea.comment_count)
     order = (count.desc(), col(Idea.id).desc())
-    after = _cursor(flt.cursor, 2)
+    after = keyset_cursor(flt.cursor, 2)
     found: list[Idea] = []
     if after:
         tie = _base(session, flt).where(count == after[0], col(Idea.id) < after[1])
@@ -90,7 +87,7 @@ def _by_count(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea]
 def _newest(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea], str | None]:
     """Newest first. A search is read from the full-text index newest first, in batches, so
     a common word does not make the index collect every match."""
-    after = _cursor(flt.cursor, 1)
+    after = keyset_cursor(flt.cursor, 1)
     before = after[0] if after else None
     dialect = session.get_bind().dialect.name
     found: list[Idea] = []
@@ -121,7 +118,7 @@ def _newest(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea], 
 
 def _shuffled(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea], str | None]:
     """A fixed random permutation read from the visitor's own starting point, wrapping once."""
-    phase, key, last_id = _cursor(flt.cursor, 3) or (0, flt.seed, -1)
+    phase, key, last_id = keyset_cursor(flt.cursor, 3) or (0, flt.seed, -1)
     order = (col(Idea.shuffle_key), col(Idea.id))
     found: list[Idea] = []
     while phase < 2 and len(found) <= limit:
@@ -199,8 +196,7 @@ def in_box(
         west, south, east, north = bbox
         latitude: Any = col(Idea.latitude)
         if (north - south) * (east - west) > LARGE_BOX:
-            # Most ideas are inside a large box: reading newest first beats the place index,
-            # and `+ 0` keeps the planner from choosing that index.
+            # `+ 0` keeps the planner from choosing the place index.
             latitude = latitude + 0
         statement = statement.where(
             latitude.between(south, north), col(Idea.longitude).between(west, east)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from ideas import api, comment_views, views
+from ideas import api, comment_views, feeds, views
 
 GET_POST = ["GET", "POST"]
 POST = ["POST"]
@@ -46,6 +46,9 @@ routes: list[BaseRoute] = [
         name="delete_idea_comment",
     ),
     Route("/ideas/{idea_id:int}/answers", views.answer, methods=POST, name="answer_idea"),
+    Route("/ideas.atom", feeds.ideas_atom, name="ideas_atom"),
+    Route("/ideas/answers.atom", feeds.answers_atom, name="answers_atom"),
+    Route("/ideas.csv", feeds.ideas_csv, name="ideas_csv"),
     Route("/api/v1/ideas", api.ideas, name="api_ideas"),
     Route("/api/v1/ideas.geojson", api.ideas_geojson, name="api_ideas_geojson"),
     Route("/api/v1/ideas/{idea_id:int}", api.idea, name="api_idea"),

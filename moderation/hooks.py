@@ -17,13 +17,22 @@ from sqlmodel import Session, select
 
 from moderation.cases import open_case
 from moderation.log import record_action
-from moderation.models import ActionKind
+from moderation.models import (
+    ActionKind,
+    Appeal,
+    ModerationAction,
+    ModerationCase,
+    Report,
+    Sanction,
+    WatchWord,
+)
 from moderation.words import all_words, first_match
 from participation.auth import roles_of
 from participation.content import moderatable
 from participation.database import utcnow
-from participation.i18n import gettext, use_language
+from participation.i18n import N_, gettext, use_language
 from participation.models import Role, User
+from participation.privacy import Sections, StoredData, records, rows_of
 from participation.settings import Settings
 from participation.visibility import Visibility
 
@@ -108,3 +117,52 @@ def screen_content(
         note=note,
     )
     return Visibility.held
+
+
+STORED: list[StoredData] = [
+    StoredData(
+        "moderation",
+        N_(
+            "The reports you made, your appeals, moderators' decisions about you or your "
+            "content, and your mutes and bans."
+        ),
+        N_("To keep the discussion civil, and to let you contest a decision."),
+        N_(
+            "Decisions stay in the moderation log, without your name once you delete your "
+            "account; your mutes and bans are deleted with it."
+        ),
+        ("moderation_reports", "moderation_appeals", "moderation_cases", "moderation_sanctions"),
+    ),
+    StoredData(
+        "moderation_work",
+        N_("For moderators: the decisions you took and the watch words you added."),
+        N_("Moderators answer for their decisions."),
+        N_("As long as the moderation log is kept."),
+        ("moderation_actions", "moderation_watch_words"),
+    ),
+]
+
+
+def personal_data(session: Session, user_id: int) -> Sections:
+    """The moderators' internal notes are left out: they may name the watch words."""
+    reports = rows_of(session, Report.reporter_id, user_id)
+    appeals = rows_of(session, Appeal.appellant_id, user_id)
+    cases = rows_of(session, ModerationCase.author_id, user_id)
+    about = rows_of(session, ModerationAction.target_user_id, user_id)
+    sanctions = rows_of(session, Sanction.user_id, user_id)
+    taken = rows_of(session, ModerationAction.moderator_id, user_id)
+    words = rows_of(session, WatchWord.added_by_id, user_id)
+    action_fields = ("action", "content_type", "content_id", "reason", "created_at")
+    return {
+        "moderation": [
+            *records(reports, ("content_type", "content_id", "reason", "details", "created_at")),
+            *records(appeals, ("action_id", "text", "status", "created_at", "decided_at")),
+            *records(cases, ("content_type", "content_id", "status", "opened_at", "closed_at")),
+            *records(about, action_fields),
+            *records(sanctions, ("kind", "reason", "created_at", "ends_at", "ended_at")),
+        ],
+        "moderation_work": [
+            *records(taken, action_fields),
+            *records(words, ("word", "created_at")),
+        ],
+    }

@@ -21,6 +21,7 @@ from pacts.models import Organisation, Pact, PactStep
 from participation import auth
 from participation.api import ApiError, absolute, iso, next_link, page_limit
 from participation.markup import plain_text
+from participation.paging import whole_number
 from participation.profiles import public_names
 
 GEOJSON = "application/geo+json"
@@ -38,7 +39,7 @@ def _choice(request: Request, name: str, allowed: tuple[str, ...]) -> str | None
 
 def _filter(request: Request) -> queries.PactFilter:
     cursor = request.query_params.get("cursor", "")
-    if cursor and not cursor.isdigit():
+    if cursor and whole_number(cursor) is None:
         raise ApiError(400, "invalid_cursor", "cursor must be taken from a links.next URL")
     return queries.PactFilter(
         category=_choice(request, "category", queries.CATEGORIES),

@@ -39,7 +39,7 @@ STAGE_SYMBOLS = {
 }
 
 
-def _filter(request: Request) -> queries.PactFilter:
+def parse_filter(request: Request) -> queries.PactFilter:
     params = request.query_params
     category = params.get("category", "")
     status = params.get("status", "")
@@ -74,14 +74,14 @@ def _values(flt: queries.PactFilter, page: queries.PactPage, path: str) -> dict[
 
 
 def pacts_list(request: Request) -> Response:
-    flt = _filter(request)
+    flt = parse_filter(request)
     with auth.database(request).read() as session:
         page = queries.list_pacts(session, flt)
     return render(request, "pacts/list.html", _values(flt, page, "/pacts"))
 
 
 def pacts_map(request: Request) -> Response:
-    flt = _filter(request)
+    flt = parse_filter(request)
     with auth.database(request).read() as session:
         page = queries.list_pacts(session, flt)
     settings = settings_of(request)

@@ -10,6 +10,7 @@ from starlette.routing import BaseRoute, Route
 
 from pacts import (
     api,
+    feeds,
     lifecycle_views,
     organisation_views,
     overview_views,
@@ -34,6 +35,7 @@ routes: list[BaseRoute] = [
     Route("/pacts/map", overview_views.pacts_map, name="pacts_map"),
     Route("/pacts/statistics", overview_views.statistics, name="pacts_statistics"),
     Route("/pacts/progress/{report_id:int}", overview_views.progress_report, name="pact_progress"),
+    Route("/pacts.csv", feeds.pacts_csv, name="pacts_csv"),
     Route("/api/v1/pacts", api.pacts_geojson, name="api_pacts"),
     Route("/api/v1/pacts/{pact_id:int}", api.pact_json, name="api_pact"),
     # A proposal: written, edited while a draft or when changes are asked, submitted

@@ -16,6 +16,7 @@ from starlette.staticfiles import StaticFiles
 from participation import errors
 from participation import routes as participation_routes
 from participation.api import ApiError, api_error
+from participation.api_http import OpenDataMiddleware
 from participation.checks import Refused
 from participation.database import Database
 from participation.emails import AccountEmails
@@ -77,6 +78,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Middleware(SessionCookieMiddleware, settings=settings),
             Middleware(BodyLimitMiddleware, settings=settings, error_page=errors.error_page),
             Middleware(CSRFMiddleware, settings=settings, error_page=errors.error_page),
+            # Innermost: the visitor's language is known for its error message.
+            Middleware(OpenDataMiddleware, settings=settings),
         ],
         exception_handlers={
             HTTPException: errors.http_exception,

@@ -1,7 +1,9 @@
 """The shell's own scheduled work: forgetting rows that no longer guard anything.
 
 Login sessions, used-link nonces and rate-limit counters all stop mattering at a known time
-(requests already ignore them after it); without a purge those tables only grow.
+(requests already ignore them after it); without a purge those tables only grow. The daily
+retention job (participation.retention) removes addresses and old traces after the period the
+privacy page promises; it also runs at start, for days the server was down.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from participation import auth, links, ratelimit
+from participation import auth, links, ratelimit, retention
 from participation.database import Database, utcnow
 from participation.settings import Settings
 
@@ -23,6 +25,17 @@ PURGE_EVERY_SECONDS = 10 * 60
 
 def register(scheduler: Scheduler, db: Database, settings: Settings) -> None:
     scheduler.every(PURGE_EVERY_SECONDS, purge_expired, db, job_id="participation.purge-expired")
+    scheduler.every(
+        retention.EVERY_SECONDS,
+        retention.run_retention,
+        db,
+        settings,
+        job_id="participation.retention",
+    )
+
+
+def catch_up(db: Database, settings: Settings) -> None:
+    retention.run_retention(db, settings)
 
 
 def purge_expired(db: Database) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import smtplib
+from collections.abc import Mapping
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -19,14 +20,22 @@ class Mailer:
         self.sender = settings.mail_from
         self.outbox = settings.var_path / "outbox"
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(
+        self, to: str, subject: str, body: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        """Send a plain-text message; `headers` adds more (List-Unsubscribe, say)."""
         message = EmailMessage()
         message["From"] = self.sender
         message["To"] = to
         message["Subject"] = subject
         message["Date"] = format_datetime(dt.datetime.now(dt.UTC))
         message["Message-ID"] = make_msgid(domain="inspraak")
+        for name, value in (headers or {}).items():
+            message[name] = value
         message.set_content(body)
+        # Long header lines stay as they are instead of being RFC 2047-encoded: a mail client
+        # must read the unsubscribe URL verbatim (RFC 8058). RFC 5322 allows 998 characters.
+        message.policy = message.policy.clone(max_line_length=998)
         if self.smtp_url:
             self._send_smtp(message)
         else:

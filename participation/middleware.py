@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
-from itsdangerous import BadSignature, Signer, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,11 +24,13 @@ from participation.i18n import negotiate, set_language
 from participation.settings import LANGUAGES, Settings
 
 SESSION_COOKIE = "inspraak_session"
-FLASH_COOKIE = "inspraak_flash"
 LANGUAGE_COOKIE = "inspraak_language"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The one-click unsubscribe of RFC 8058: a mail client posts it without cookies, so without a
+# token; the signed token in the path is the proof (participation.email_views.unsubscribe).
+CSRF_EXEMPT = re.compile(r"/unsubscribe/[^/]+")
 
 
 def content_security_policy(settings: Settings) -> str:
@@ -147,37 +150,37 @@ class BodyLimitMiddleware:
 
 
 class SessionCookieMiddleware:
-    """Read the signed session cookie into the request context; write cookies on the way out."""
+    """Read the signed session cookie into the request context; write cookies on the way out.
+
+    The one session cookie carries the session (a login token, or an anonymous id for the CSRF
+    token of a visitor) and the flash messages for the next page, so that the site sets no
+    cookies but this one and the language.
+    """
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
         self.app = app
-        self.signer = Signer(settings.secret_key, salt="inspraak.session")
-        self.flash_signer = URLSafeSerializer(settings.secret_key, salt="inspraak.flash")
+        self.serializer = URLSafeSerializer(settings.secret_key, salt="inspraak.session")
         self.max_age = settings.session_days * 24 * 3600
         self.secure = "; Secure" if settings.base_url.startswith("https://") else ""
         self.default_language = settings.default_language
 
     def _read(self, cookies: dict[str, str]) -> RequestContext:
         token = anonymous = None
+        flashes: list[tuple[str, str]] = []
         raw = cookies.get(SESSION_COOKIE)
         if raw:
             try:
-                kind, _sep, value = self.signer.unsign(raw).decode().partition(":")
-            except BadSignature:
+                kind, value, raw_flashes = self.serializer.loads(raw)
+                flashes = [(str(c), str(m)) for c, m in raw_flashes]
+            except (BadSignature, TypeError, ValueError):
                 kind = value = ""
-            token = value if kind == "t" and value else None
-            anonymous = value if kind == "a" and value else None
+            token = value if kind == "t" and isinstance(value, str) and value else None
+            anonymous = value if kind == "a" and isinstance(value, str) and value else None
         context = RequestContext(
             session_token=token, anonymous_id=anonymous or secrets.token_urlsafe(24)
         )
         context.has_cookie = anonymous is not None or token is not None
-        raw_flashes = cookies.get(FLASH_COOKIE)
-        if raw_flashes:
-            try:
-                flashes = self.flash_signer.loads(raw_flashes)
-                context.flashes_in = [(str(c), str(m)) for c, m in flashes]
-            except (BadSignature, TypeError, ValueError):
-                pass
+        context.flashes_in = flashes
         return context
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -213,19 +216,32 @@ class SessionCookieMiddleware:
         age = f"; Max-Age={max_age}" if max_age is not None else ""
         return f"{name}={value}; Path=/; HttpOnly; SameSite=Lax{self.secure}{age}"
 
+    def _session_cookie(self, context: RequestContext) -> str | None:
+        """The session cookie when the session or the flash messages change, else None."""
+        flashes_changed = bool(context.flashes_out) or (
+            context.flashes_shown and bool(context.flashes_in)
+        )
+        if context.new_session_token:
+            kind, value, max_age = "t", context.new_session_token, self.max_age
+        elif context.end_session or context.cookie_needed:
+            kind, value, max_age = "a", context.anonymous_id, None
+        elif not flashes_changed:
+            return None
+        elif context.session_token:
+            kind, value, max_age = "t", context.session_token, self.max_age
+        else:
+            kind, value, max_age = "a", context.anonymous_id, None
+        # New messages replace unshown ones (a double click says "saved" once); messages a
+        # page has shown are gone; others wait for the next page.
+        flashes = context.flashes_out or ([] if context.flashes_shown else context.flashes_in)
+        payload = self.serializer.dumps([kind, value, flashes])
+        return self._cookie(SESSION_COOKIE, payload, max_age)
+
     def _cookies_to_set(self, context: RequestContext) -> list[str]:
         cookies = []
-        if context.new_session_token:
-            value = self.signer.sign(f"t:{context.new_session_token}").decode()
-            cookies.append(self._cookie(SESSION_COOKIE, value, self.max_age))
-        elif context.end_session or context.cookie_needed:
-            value = self.signer.sign(f"a:{context.anonymous_id}").decode()
-            cookies.append(self._cookie(SESSION_COOKIE, value, None))
-        if context.flashes_out:
-            value = self.flash_signer.dumps(context.flashes_out)
-            cookies.append(self._cookie(FLASH_COOKIE, value, 300))
-        elif context.flashes_shown and context.flashes_in:
-            cookies.append(self._cookie(FLASH_COOKIE, "", 0))
+        session_cookie = self._session_cookie(context)
+        if session_cookie is not None:
+            cookies.append(session_cookie)
         if context.new_language:
             cookies.append(self._cookie(LANGUAGE_COOKIE, context.new_language, 365 * 24 * 3600))
         return cookies
@@ -241,7 +257,11 @@ class CSRFMiddleware:
         self.error_page = error_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in SAFE_METHODS
+            or CSRF_EXEMPT.fullmatch(scope["path"])
+        ):
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)

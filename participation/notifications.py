@@ -1,9 +1,12 @@
-"""Follows and in-app notifications: who follows what, and what each person has been told.
+"""Follows and notifications: who follows what, what each person has been told, and by email
+how often they want to hear it.
 
 A follow ties a user to any content by its content-type name ("idea", "pact", ...) and id, so
 a new content type needs no change here. `notify` writes one notification per recipient, its
 text already in the recipient's own language, inside the caller's transaction: an action that
-rolls back tells nobody anything.
+rolls back tells nobody anything. It also stamps each notification with the email it is due
+(`email_due`, from the recipient's preference for that subject); participation.digests sends
+them.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from sqlalchemy import (
+    CheckConstraint,
     Column,
     CursorResult,
     ForeignKey,
@@ -25,6 +29,7 @@ from sqlalchemy import (
     func,
     insert,
     or_,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -32,7 +37,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from participation.checks import Refused
-from participation.database import UTCDateTime, utcnow
+from participation.database import UTCDateTime, one_of, utcnow
 from participation.i18n import gettext, use_language
 from participation.models import User
 from participation.visibility import HiddenContent
@@ -46,6 +51,21 @@ LINK_MAX = 500
 # Recipients' accounts are loaded in chunks this large: one query for any realistic audience,
 # and never more bound parameters than SQLite or PostgreSQL accept.
 _CHUNK = 5000
+
+# How often a user wants email about one kind of notification. A kind is the notification's
+# subject type (idea, pact, problem, ...): what someone follows is what they choose about; the
+# finer `kind` strings (idea.comment, idea.answer, ...) would make a page of thirty choices.
+OFF = "off"
+IMMEDIATELY = "immediately"
+DAILY = "daily"
+WEEKLY = "weekly"
+FREQUENCIES = (OFF, IMMEDIATELY, DAILY, WEEKLY)
+DIGESTS = (DAILY, WEEKLY)
+DEFAULT_FREQUENCY = DAILY
+# The preference row that applies to every kind without a row of its own (one-click
+# unsubscribe from a digest, which is about all kinds, writes it).
+ALL_KINDS = "all"
+_PENDING = "emailed_at IS NULL AND email_due IS NOT NULL"
 
 
 class Follow(SQLModel, table=True):
@@ -75,6 +95,19 @@ class Notification(SQLModel, table=True):
         Index("ix_notifications_user_id_id", "user_id", "id"),
         # The unread count and "mark all as read": WHERE user_id = ? AND read_at IS NULL.
         Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+        # The mail sender's queue: only what is still to be emailed is indexed, so finding it
+        # costs the same whatever the number of notifications already sent or never due.
+        Index(
+            "ix_notifications_email_pending",
+            "email_due",
+            "created_at",
+            sqlite_where=text(_PENDING),
+            postgresql_where=text(_PENDING),
+        ),
+        CheckConstraint(
+            f"email_due IS NULL OR {one_of('email_due', (IMMEDIATELY, *DIGESTS))}",
+            name="ck_notifications_email_due",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -92,10 +125,52 @@ class Notification(SQLModel, table=True):
     link: str = Field(max_length=LINK_MAX)
     created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     read_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The email this notification is due (the recipient's frequency when it was written:
+    # immediately, daily or weekly), None when none is; when it was claimed for sending.
+    email_due: str | None = Field(default=None, max_length=12)
+    emailed_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class NotificationPreference(SQLModel, table=True):
+    """How often one user wants email about one kind (subject type) of notification.
+
+    No row means the row for ALL_KINDS, and without that DEFAULT_FREQUENCY."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", name="uq_notification_preferences_user_kind"),
+        CheckConstraint(
+            one_of("frequency", FREQUENCIES), name="ck_notification_preferences_frequency"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    )
+    kind: str = Field(max_length=SUBJECT_MAX)
+    frequency: str = Field(max_length=12)
+    updated_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DigestRun(SQLModel, table=True):
+    """A digest period claimed for sending: inserted before the digest goes out, so that the
+    unique constraint lets one run send it, however often or late the job runs."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (
+        UniqueConstraint("frequency", "period_start", name="uq_digest_runs_period"),
+        CheckConstraint(one_of("frequency", DIGESTS), name="ck_digest_runs_frequency"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    frequency: str = Field(max_length=12)
+    period_start: dt.datetime = Field(sa_type=UTCDateTime)
+    created_at: dt.datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # Follows
@@ -149,13 +224,37 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _languages(session: Session, user_ids: list[int]) -> dict[int, str]:
-    """The language of each existing account among `user_ids` (erased accounts drop out)."""
+def _recipients(session: Session, user_ids: list[int]) -> dict[int, tuple[str, bool]]:
+    """The language of each existing account among `user_ids` (erased accounts drop out), and
+    whether its email address is verified (an unverified one gets no email)."""
+    found: dict[int, tuple[str, bool]] = {}
+    for start in range(0, len(user_ids), _CHUNK):
+        chunk = user_ids[start : start + _CHUNK]
+        statement = select(User.id, User.language, User.email_verified_at).where(
+            col(User.id).in_(chunk)
+        )
+        for user_id, language, verified_at in session.exec(statement):
+            if user_id is not None:
+                found[user_id] = (language, verified_at is not None)
+    return found
+
+
+def _frequencies(session: Session, user_ids: list[int], subject: str) -> dict[int, str]:
+    """Each user's email frequency for `subject` where they chose one (for it, or for all)."""
     found: dict[int, str] = {}
     for start in range(0, len(user_ids), _CHUNK):
         chunk = user_ids[start : start + _CHUNK]
-        rows = session.exec(select(User.id, User.language).where(col(User.id).in_(chunk)))
-        found.update({user_id: language for user_id, language in rows if user_id is not None})
+        statement = select(
+            NotificationPreference.user_id,
+            NotificationPreference.kind,
+            NotificationPreference.frequency,
+        ).where(
+            col(NotificationPreference.user_id).in_(chunk),
+            col(NotificationPreference.kind).in_((subject, ALL_KINDS)),
+        )
+        for user_id, kind, frequency in session.exec(statement):
+            if kind == subject or user_id not in found:
+                found[user_id] = frequency
     return found
 
 
@@ -181,14 +280,16 @@ def notify(
     wanted = [user_id for user_id in dict.fromkeys(user_ids) if user_id != exclude]
     if not wanted:
         return 0
-    languages = _languages(session, wanted)
+    recipients = _recipients(session, wanted)
+    frequencies = _frequencies(session, wanted, subject)
     texts: dict[str, str] = {}
     now = utcnow()
     rows: list[dict[str, Any]] = []
     for user_id in wanted:
-        language = languages.get(user_id)
-        if language is None:
+        if user_id not in recipients:
             continue
+        language, verified = recipients[user_id]
+        frequency = frequencies.get(user_id, DEFAULT_FREQUENCY)
         if language not in texts:
             with use_language(language):
                 texts[language] = _clip(message(), TEXT_MAX)
@@ -204,6 +305,8 @@ def notify(
                 "link": link,
                 "created_at": now,
                 "read_at": None,
+                "email_due": frequency if verified and frequency != OFF else None,
+                "emailed_at": None,
             }
         )
     if rows:
@@ -247,7 +350,7 @@ def _is_hidden(content_type: Any, content_id: Any) -> Any:
     )
 
 
-def _shown() -> Any:
+def shown() -> Any:
     """Not about hidden content: neither its subject nor the content it quotes is hidden (or
     held) by moderation. One primary-key lookup per notification read, and a notification
     comes back by itself when its content is shown again."""
@@ -260,7 +363,7 @@ def _shown() -> Any:
 
 def unread_count(session: Session, user_id: int, limit: int | None = None) -> int:
     """How many notifications the user has not read; with `limit`, counts no further."""
-    condition = and_(_unread(user_id), _shown())
+    condition = and_(_unread(user_id), shown())
     if limit is None:
         statement = select(func.count()).select_from(Notification).where(condition)
         return int(session.exec(statement).one())
@@ -282,7 +385,7 @@ def notifications_page(
 ) -> tuple[list[Notification], int | None]:
     """The user's notifications newest first, and the `before` of the next page (or None);
     those about hidden content are left out."""
-    statement = select(Notification).where(col(Notification.user_id) == user_id, _shown())
+    statement = select(Notification).where(col(Notification.user_id) == user_id, shown())
     if before is not None:
         statement = statement.where(col(Notification.id) < before)
     statement = statement.order_by(col(Notification.id).desc()).limit(limit + 1)

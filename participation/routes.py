@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from participation import admin, api, comment_views, notification_views, pages, views
+from participation import (
+    admin,
+    api,
+    comment_views,
+    email_views,
+    notification_views,
+    openapi,
+    pages,
+    privacy_views,
+    views,
+)
 
 GET_POST = ["GET", "POST"]
 
@@ -42,6 +52,21 @@ routes: list[BaseRoute] = [
         notification_views.open_notification,
         name="open_notification",
     ),
+    Route(
+        "/account/notifications",
+        email_views.email_preferences,
+        methods=GET_POST,
+        name="email_preferences",
+    ),
+    # The link in every notification email; its POST is the one-click unsubscribe of RFC 8058,
+    # sent by mail clients without cookies: the signed token is the proof, not a CSRF token.
+    Route("/unsubscribe/{token}", email_views.unsubscribe, methods=GET_POST, name="unsubscribe"),
+    Route("/privacy", privacy_views.privacy_page, name="privacy"),
+    Route("/me/data", privacy_views.my_data, name="my_data"),
+    Route("/me/data.json", privacy_views.my_data_json, name="my_data_json"),
+    Route("/me/delete", privacy_views.delete_account, methods=GET_POST, name="delete_account"),
+    Route("/api", openapi.api_page, name="api_page"),
+    Route("/api/v1/openapi.json", openapi.openapi_json, name="openapi"),
     Route("/comments/{comment_id:int}", comment_views.comment, name="comment"),
     Route("/admin/users", admin.users, name="admin_users"),
     Route(

@@ -35,6 +35,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED
 
+import participation.digests
 import participation.jobs
 from participation.database import Database
 from participation.features import feature_modules
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 
 def default_providers() -> list[ModuleType]:
     """The shell's own jobs first, then each feature's."""
-    return [participation.jobs, *feature_modules("jobs")]
+    return [participation.jobs, participation.digests, *feature_modules("jobs")]
 
 
 class _BackgroundScheduler(BackgroundScheduler):  # type: ignore[misc]

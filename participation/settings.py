@@ -42,6 +42,13 @@ def _count(raw: str) -> int:
     return value
 
 
+def _hour(raw: str) -> int:
+    value = _count(raw)
+    if value > 23:
+        raise ValueError(f"must be an hour from 0 to 23, got {value}")
+    return value
+
+
 def _names(raw: str) -> tuple[str, ...]:
     """A comma-separated list of lowercase names, such as content types: idea,comment."""
     names = tuple(part.strip() for part in raw.split(",") if part.strip())
@@ -67,6 +74,10 @@ def _http_url(raw: str) -> str:
     if not raw.startswith(("http://", "https://")):
         raise ValueError(f"must start with http:// or https://, got {raw!r}")
     return raw.rstrip("/")
+
+
+def _optional_http_url(raw: str) -> str:
+    return _http_url(raw) if raw.strip() else ""
 
 
 def _smtp_url(raw: str) -> str:
@@ -241,6 +252,15 @@ SETTINGS: tuple[Setting, ...] = (
         _http_url,
     ),
     Setting(
+        "geocoder_url",
+        "INSPRAAK_GEOCODER_URL",
+        "url",
+        "",
+        "Address search (Nominatim-style, such as https://nominatim.openstreetmap.org/search)"
+        " for problem reports typed without a map. Empty: an address alone cannot place a report.",
+        _optional_http_url,
+    ),
+    Setting(
         "map_center",
         "INSPRAAK_MAP_CENTER",
         "latitude,longitude",
@@ -377,6 +397,33 @@ SETTINGS: tuple[Setting, ...] = (
         " meeting that it is scheduled for.",
         _count,
     ),
+    Setting(
+        "api_rate_limit",
+        "INSPRAAK_API_RATE_LIMIT",
+        "integer",
+        "300",
+        "Requests per minute that one address may make to /api/v1/ and the feeds; more get"
+        " 429 with Retry-After (0: no limit).",
+        _count,
+    ),
+    Setting(
+        "digest_hour",
+        "INSPRAAK_DIGEST_HOUR",
+        "integer",
+        "7",
+        "Hour of the day (0-23, in INSPRAAK_TIME_ZONE) at which daily digests are sent; weekly"
+        " digests go out on Mondays at that hour.",
+        _hour,
+    ),
+    Setting(
+        "retention_days",
+        "INSPRAAK_RETENTION_DAYS",
+        "integer",
+        "90",
+        "Days after which IP addresses, expired sessions, sent-mail records and other logs are"
+        " removed by the retention job.",
+        _positive_int,
+    ),
 )
 
 
@@ -393,6 +440,7 @@ class Settings:
     uploads_dir: str
     support_threshold: int
     map_tile_url: str
+    geocoder_url: str
     map_center: tuple[float, float]
     smtp_url: str
     mail_from: str
@@ -409,6 +457,9 @@ class Settings:
     neighbourhoods: tuple[tuple[str, float, float], ...]
     problems_anonymous: bool
     question_deadline_days: int
+    api_rate_limit: int
+    digest_hour: int
+    retention_days: int
 
     @property
     def var_path(self) -> Path:

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse
 from participation import auth
 from participation.api import ApiError, absolute, iso, next_link, page_limit
 from participation.i18n import current_language
+from participation.paging import whole_number
 from participation.visibility import Visibility
 from problems import queries
 from problems.models import STATUS_VALUES, ProblemCategory, ProblemPhoto, ProblemReport
@@ -28,19 +29,20 @@ def _filter(request: Request) -> tuple[queries.ReportFilter, int | None]:
     category = params.get("category", "")
     status = params.get("status", "")
     cursor = params.get("cursor", "")
-    if category and not category.isdigit():
+    category_id, before = whole_number(category), whole_number(cursor)
+    if category and category_id is None:
         raise ApiError(400, "invalid_category", "category must be a category id")
     if status and status not in STATUS_VALUES:
         raise ApiError(400, "invalid_status", f"status must be one of {', '.join(STATUS_VALUES)}")
-    if cursor and not cursor.isdigit():
+    if cursor and before is None:
         raise ApiError(400, "invalid_cursor", "cursor must be taken from a links.next URL")
     flt = queries.ReportFilter(
-        category_id=int(category) if category else None,
+        category_id=category_id,
         status=status or None,
         neighbourhood=params.get("neighbourhood") or None,
         sort="new",
     )
-    return flt, int(cursor) if cursor else None
+    return flt, before
 
 
 def _bbox(raw: str) -> queries.BBox | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from participation.forms import Form, parse_location
 from participation.i18n import gettext
 from problems import geo
+from problems.geocoding import Lookup
 from problems.models import DESCRIPTION_MAX, Contact
 
 ADDRESS_MAX = 200
@@ -38,9 +39,10 @@ def parse_report(
     boundary: Sequence[tuple[float, float]] = (),
     *,
     anonymous: bool = False,
+    lookup: Lookup = Lookup.not_asked,
 ) -> ReportDraft | None:
-    """The draft, or None with the form's errors set. A place is required: a pin (or typed
-    coordinates); an address alone is not enough, since nothing here can look it up.
+    """The draft, or None with the form's errors set. A place is required: a pin, typed
+    coordinates, or an address that the geocoder found (`lookup` says how that went).
     An anonymous reporter has no address to be written to, so their contact is "none"."""
     raw_category = form.data.get("category_id", "").strip()
     category_id = int(raw_category) if raw_category.isdigit() else 0
@@ -50,7 +52,17 @@ def parse_report(
     address = form.text("address", max_length=ADDRESS_MAX, required=False)
     if latitude is None or longitude is None:
         if not form.errors.keys() & {"latitude", "longitude"}:
-            if address:
+            if lookup == Lookup.not_found:
+                message = gettext(
+                    "We could not find this address in the municipality. Check it, or put a"
+                    " pin on the map."
+                )
+            elif lookup == Lookup.unavailable:
+                message = gettext(
+                    "The address search is not available right now. Put a pin on the map, or"
+                    " type the latitude and longitude."
+                )
+            elif address:
                 message = gettext(
                     "We cannot find a place from an address alone. Put a pin on the map, or"
                     " type the latitude and longitude."

@@ -299,10 +299,12 @@ def do_merge(session: Session, user: User, report_id: int, into_id: int) -> Prob
 def _move_supporters(session: Session, duplicate: ProblemReport, target: ProblemReport) -> int:
     """Give the target a "me too" for each supporter of the duplicate and for its reporter,
     skipping whoever already supports (or reported) the target; returns how many it gained.
-    An anonymous duplicate still counts once: someone had the same problem."""
+    An anonymous duplicate still counts once: someone had the same problem, and so does each
+    "me too" whose account was erased since (its row went with the account, its count stayed)."""
     supporters = set(
         session.exec(select(MeToo.user_id).where(MeToo.report_id == duplicate.id)).all()
     )
+    erased = max(0, duplicate.me_too_count - len(supporters))
     if duplicate.author_id is not None:
         supporters.add(duplicate.author_id)
     already = set(session.exec(select(MeToo.user_id).where(MeToo.report_id == target.id)).all())
@@ -311,7 +313,7 @@ def _move_supporters(session: Session, duplicate: ProblemReport, target: Problem
     session.add_all(MeToo(report_id=target.id, user_id=user_id) for user_id in new)
     session.execute(delete(MeToo).where(col(MeToo.report_id) == duplicate.id))
     duplicate.me_too_count = 0
-    return len(new) + (1 if duplicate.author_id is None else 0)
+    return len(new) + erased + (1 if duplicate.author_id is None else 0)
 
 
 def _move_followers(session: Session, duplicate: ProblemReport, target: ProblemReport) -> None:

@@ -35,7 +35,7 @@ from problems.models import (
     ProblemReport,
     status_label,
 )
-from problems.queue import OPEN, QueueFilter, queue_page
+from problems.queue import COUNT_CAP, OPEN, QueueFilter, queue_page
 from problems.reporting import get_report, problem_url
 
 CONFIRM = ("confirm", "reopen")
@@ -160,6 +160,7 @@ def queue(request: Request) -> Response:
         ],
         "status_label": status_label,
         "settings": settings_of(request),
+        "count_cap": COUNT_CAP,
     }
     return render(request, "problems/queue.html", values)
 

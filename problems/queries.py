@@ -20,6 +20,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from participation.database import Database, utcnow
+from participation.paging import keyset_cursor
 from problems.models import (
     OPEN_STATUSES,
     Department,
@@ -73,13 +74,6 @@ def _filtered(flt: ReportFilter) -> Any:
     return statement
 
 
-def _cursor(raw: str, parts: int) -> tuple[int, ...] | None:
-    pieces = raw.split(".")
-    if len(pieces) != parts or not all(p.isdigit() for p in pieces):
-        return None
-    return tuple(int(p) for p in pieces)
-
-
 def _newest(
     session: Session, statement: Any, before: int | None, limit: int
 ) -> list[ProblemReport]:
@@ -93,11 +87,11 @@ def list_reports(session: Session, flt: ReportFilter, limit: int = PAGE_SIZE) ->
     cursor is the last id shown, with the phase (0 open, 1 closed) in front for `open`."""
     base = _filtered(flt)
     if flt.sort == "new":
-        after = _cursor(flt.cursor, 1)
+        after = keyset_cursor(flt.cursor, 1)
         found = _newest(session, base, after[0] if after else None, limit + 1)
         more = str(found[limit - 1].id) if len(found) > limit else None
     else:
-        phase, before = _cursor(flt.cursor, 2) or (0, 0)
+        phase, before = keyset_cursor(flt.cursor, 2) or (0, 0)
         found = []
         while phase < 2 and len(found) <= limit:
             in_phase = col(ProblemReport.status).in_(OPEN_VALUES)

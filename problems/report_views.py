@@ -17,7 +17,7 @@ from participation.models import User
 from participation.photos import MAX_PHOTOS, store_uploaded_photos
 from participation.templating import render
 from participation.web import client_address, form_of, is_htmx, see_other, settings_of
-from problems import forms, reporting
+from problems import forms, geocoding, reporting
 from problems.models import DESCRIPTION_MAX, ProblemCategory, status_label
 
 PHOTO_FOLDER = "problems"
@@ -57,6 +57,7 @@ def _form_page(
         "max_photos": MAX_PHOTOS,
         "description_max": DESCRIPTION_MAX,
         "has_boundary": bool(settings.municipality_boundary),
+        "has_geocoder": bool(settings.geocoder_url),
         "map_center": settings.map_center,
         "map_tile_url": settings.map_tile_url,
         "status_label": status_label,
@@ -74,10 +75,15 @@ def create_problem(request: Request) -> Response:
     settings = settings_of(request)
     form = form_of(request)
     address = client_address(request)
+    lookup = geocoding.fill_location(form, settings, current_language())
     with auth.database(request).read() as session:
         category_ids = {c.id for c in reporting.active_categories(session) if c.id is not None}
         draft = forms.parse_report(
-            form, category_ids, settings.municipality_boundary, anonymous=user is None
+            form,
+            category_ids,
+            settings.municipality_boundary,
+            anonymous=user is None,
+            lookup=lookup,
         )
         if draft is not None and form.data.get("confirm_new") != "on":
             nearby = reporting.nearby_open(

@@ -21,17 +21,19 @@ from participation.actions import check_can_write, check_verified
 from participation.checks import Refused
 from participation.database import utcnow
 from participation.events import publish
-from participation.i18n import gettext
+from participation.i18n import current_language, gettext
 from participation.models import User
-from participation.notifications import do_follow
+from participation.notifications import do_follow, notify
 from participation.photos import StoredPhoto
 from participation.ratelimit import RateLimit
+from participation.screening import screen_new_content
 from participation.settings import Settings
 from participation.visibility import Visibility
 from problems import geo
 from problems.forms import ReportDraft, outside_message
 from problems.models import (
     OPEN_STATUSES,
+    DepartmentWorker,
     MeToo,
     PhotoKind,
     ProblemCategory,
@@ -138,8 +140,37 @@ def do_report_problem(
         )
     if user is not None and user.id is not None:
         do_follow(session, user.id, SUBJECT, report.id)
+        # Words, links and new accounts' first posts: the same rules as ideas and comments.
+        # Anonymous reports have no account to judge; their address limit and the unpublished
+        # photos are their guard.
+        screen_new_content(session, settings, user, SUBJECT, report.id, draft.description)
+    _tell_department(session, report, category)
     publish(session, "problem.reported", report_id=report.id)
     return report
+
+
+def _tell_department(session: Session, report: ProblemReport, category: ProblemCategory) -> None:
+    """The department's workers hear of each new report in their queue (a held one only once
+    a moderator releases it: notifications about held content are not shown)."""
+    assert report.id is not None
+    workers = session.exec(
+        select(DepartmentWorker.user_id).where(
+            DepartmentWorker.department_id == report.department_id
+        )
+    ).all()
+    notify(
+        session,
+        workers,
+        kind="problem.new",
+        subject=SUBJECT,
+        subject_id=report.id,
+        link=problem_url(report.id),
+        message=lambda: (
+            gettext("New problem report for your department: %(category)s")
+            % {"category": category.name(current_language())}
+        ),
+        exclude=report.author_id,
+    )
 
 
 def _add_me_too_statement(insert: Any) -> Any:

@@ -11,8 +11,10 @@ from sqlmodel import Session, col
 
 from participation.database import utcnow
 from participation.events import Event, Recorder
+from participation.i18n import N_
+from participation.privacy import PUBLIC_RECORD, Sections, StoredData, records, rows_of
 from streaming.log import append_event
-from streaming.models import SpeakerRequest, SpeakerStatus
+from streaming.models import MeetingEvent, SpeakerRequest, SpeakerStatus
 from streaming.state import voted_count
 from voting.actions import present_mandate_ids
 from voting.item_ballots import council_ballot_of
@@ -128,3 +130,28 @@ RECORDERS: dict[str, Recorder] = {
     "council_vote.cast": _vote_cast,
     "ballot.closed": _ballot_closed,
 }
+
+
+STORED: list[StoredData] = [
+    StoredData(
+        "live_sessions",
+        N_(
+            "For the chair and the clerk: who made each change during a live council session, "
+            "and who gave the floor to a speaker."
+        ),
+        N_("The course of a council session is public record."),
+        PUBLIC_RECORD,
+        ("meeting_events", "speaker_requests"),
+    ),
+]
+
+
+def personal_data(session: Session, user_id: int) -> Sections:
+    events = rows_of(session, MeetingEvent.actor_id, user_id)
+    floors = rows_of(session, SpeakerRequest.recorded_by_id, user_id)
+    return {
+        "live_sessions": [
+            *records(events, ("meeting_id", "type", "created_at")),
+            *records(floors, ("meeting_id", "mandate_id", "requested_at")),
+        ]
+    }

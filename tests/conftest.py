@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from sqlmodel import SQLModel
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from participation import screening
+from participation import passwords, screening
 from participation.app import create_app
 from participation.database import Database, make_engine
 from participation.migrate import upgrade
@@ -24,6 +25,11 @@ from tests.helpers import Browser, HoldAll, Outbox, create_user
 
 STRICT = os.environ.get("INSPRAAK_TEST_STRICT") == "1"
 TEST_SECRET_KEY = "test-secret-key-that-is-long-enough-for-inspraak-0123456789"
+
+# argon2id at its production cost takes about 0.1 s per hash or check, and the tests make
+# thousands of accounts and logins: in-process tests hash with the same algorithm at a trivial
+# cost. The servers that browser, websocket and benchmark runs start keep the real cost.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def unavailable(reason: str) -> None:

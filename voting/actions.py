@@ -178,7 +178,7 @@ def do_publish_meeting(session: Session, clerk: User, meeting_id: int) -> Meetin
     return meeting
 
 
-def _check_agenda_open(meeting: Meeting) -> None:
+def check_agenda_open(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.closed:
         raise Refused(409, gettext("This meeting is closed; its agenda no longer changes."))
 
@@ -193,7 +193,7 @@ def _initial_status(opens_at: dt.datetime | None, closes_at: dt.datetime | None)
 def do_add_item(session: Session, clerk: User, meeting_id: int, draft: ItemDraft) -> AgendaItem:
     check_clerk(session, clerk)
     meeting = get_meeting(session, meeting_id, clerk)
-    _check_agenda_open(meeting)
+    check_agenda_open(meeting)
     last = session.exec(
         select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
     ).one()
@@ -243,7 +243,7 @@ def do_move_item(session: Session, clerk: User, item_id: int, direction: int) ->
     """Swap the item with its neighbour above (-1) or below (+1); at either end, nothing."""
     check_clerk(session, clerk)
     item = get_item(session, item_id, clerk)
-    _check_agenda_open(get_meeting(session, item.meeting_id, clerk))
+    check_agenda_open(get_meeting(session, item.meeting_id, clerk))
     order = col(AgendaItem.position)
     neighbour = session.exec(
         select(AgendaItem)

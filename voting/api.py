@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 
 from participation import auth
 from participation.api import ApiError, absolute, iso, next_link, page_limit
+from participation.paging import whole_number
 from participation.profiles import public_names
 from voting import advisory, loop, queries
 from voting.actions import meeting_url
@@ -67,7 +68,7 @@ def _list_filter(request: Request) -> list[Any]:
     conditions: list[Any] = [col(Meeting.status).in_(PUBLIC_STATUSES)]
     council = params.get("council_id", "")
     if council:
-        if not council.isdigit() or len(council) > 18:
+        if whole_number(council) is None:
             raise ApiError(400, "invalid_council", "council_id must be a council id")
         conditions.append(col(Meeting.council_id) == int(council))
     status = params.get("status", "")
@@ -125,9 +126,8 @@ def meetings(request: Request) -> JSONResponse:
     return JSONResponse({"items": items, "next": next_link(request, more)})
 
 
-def _named_votes(session: Session, meeting: Meeting, ballot: CouncilBallot) -> list[dict[str, Any]]:
+def _named_votes(votes: queries.VoteList) -> list[dict[str, Any]]:
     """Each counted member's choice (those present at the close), then each recusal."""
-    votes = queries.vote_list(session, ballot, meeting)
     return [
         {"member": voter.name, "political_group": voter.group, "choice": choice}
         for choice, voters in [*votes.by_choice, (RECUSED, votes.recused)]
@@ -136,7 +136,7 @@ def _named_votes(session: Session, meeting: Meeting, ballot: CouncilBallot) -> l
 
 
 def _council_vote(
-    session: Session, meeting: Meeting, ballot: CouncilBallot | None
+    ballot: CouncilBallot | None, votes: dict[int, queries.VoteList]
 ) -> dict[str, Any] | None:
     if ballot is None:
         return None
@@ -156,7 +156,7 @@ def _council_vote(
         "outcome": ballot.outcome if closed else None,
         "present": ballot.present if closed else None,
         "in_office": ballot.in_office if closed else None,
-        "votes": _named_votes(session, meeting, ballot) if named else None,
+        "votes": _named_votes(votes[ballot.id or 0]) if named else None,
         "audit_head": ballot.chain_head or None,
     }
 
@@ -218,6 +218,8 @@ def _items(request: Request, session: Session, meeting: Meeting) -> list[dict[st
     ids = [item.id for item in items if item.id is not None]  # each table is read once
     documents = documents_of(session, ids)
     ballots = council_ballots_of(session, ids)
+    named = [b for b in ballots.values() if b.secrecy == Secrecy.named]
+    votes = queries.vote_lists(session, meeting, named)
     advisories = advisory_ballots_of(session, ids)
     links = loop.linked_subjects(session, ids)
     questions = _questions(request, session, ids)
@@ -237,7 +239,7 @@ def _items(request: Request, session: Session, meeting: Meeting) -> list[dict[st
                 }
                 for link in links.get(item.id or 0, [])
             ],
-            "council_vote": _council_vote(session, meeting, ballots.get(item.id or 0)),
+            "council_vote": _council_vote(ballots.get(item.id or 0), votes),
             "advisory_vote": _advisory_vote(session, advisories.get(item.id or 0)),
             "kind": item.kind,
             "question": questions.get(item.id or 0),

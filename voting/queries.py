@@ -8,9 +8,11 @@ offers the form exactly when the action would take the vote.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
 from participation.actions import check_verified
@@ -66,42 +68,71 @@ class VoteList:
     recused: list[Voter]
 
 
-def _present_at_close(session: Session, ballot: CouncilBallot, meeting: Meeting) -> set[int]:
-    """The members checked in when the chair closed the vote: those whose votes counted."""
-    assert ballot.closed_at is not None
-    return set(
-        session.exec(
-            select(Attendance.mandate_id).where(
-                Attendance.meeting_id == meeting.id,
-                col(Attendance.checked_in_at) <= ballot.closed_at,
-            )
+def vote_lists(
+    session: Session, meeting: Meeting, ballots: Iterable[CouncilBallot]
+) -> dict[int, VoteList]:
+    """The vote list of each of the meeting's ballots, by ballot id: the votes of all of them
+    in one query, the meeting's check-ins in another (a meeting of 40 items reads two rows
+    sets, not eighty)."""
+    wanted = {ballot.id: ballot for ballot in ballots if ballot.id is not None}
+    if not wanted:
+        return {}
+    votes = CouncilVote.__table__  # type: ignore[attr-defined]
+    mandates = Mandate.__table__  # type: ignore[attr-defined]
+    rows = session.execute(
+        sa_select(
+            votes.c.ballot_id,
+            votes.c.choice,
+            votes.c.recorded_by_id,
+            mandates.c.id,
+            mandates.c.member_name,
+            mandates.c.political_group,
         )
-    )
-
-
-def vote_list(session: Session, ballot: CouncilBallot, meeting: Meeting) -> VoteList:
-    rows = session.exec(
-        select(CouncilVote, Mandate)
-        .join(Mandate, col(Mandate.id) == col(CouncilVote.mandate_id))
-        .where(CouncilVote.ballot_id == ballot.id)
-        .order_by(col(Mandate.member_name), col(Mandate.id))
+        .join(mandates, mandates.c.id == votes.c.mandate_id)
+        .where(votes.c.ballot_id.in_(list(wanted)))
+        .order_by(mandates.c.member_name, mandates.c.id)
     ).all()
-    recused = [Voter(m.member_name, m.political_group) for v, m in rows if v.choice == RECUSED]
+    checked_in = session.exec(
+        select(Attendance.mandate_id, Attendance.checked_in_at).where(
+            Attendance.meeting_id == meeting.id
+        )
+    ).all()
+    by_ballot: dict[int, list[Any]] = {ballot_id: [] for ballot_id in wanted}
+    for row in rows:
+        by_ballot[row.ballot_id].append(row)
+    return {
+        ballot_id: _vote_list(wanted[ballot_id], by_ballot[ballot_id], checked_in)
+        for ballot_id in wanted
+    }
+
+
+def _vote_list(
+    ballot: CouncilBallot, rows: list[Any], checked_in: Sequence[tuple[int, dt.datetime | None]]
+) -> VoteList:
+    recused = [Voter(r.member_name, r.political_group) for r in rows if r.choice == RECUSED]
     named_and_closed = ballot.secrecy == Secrecy.named and ballot.status == BallotStatus.closed
     if not named_and_closed:
         return VoteList([], [], recused)
-    counted = _present_at_close(session, ballot, meeting)
+    # The members checked in when the chair closed the vote: those whose votes counted.
+    assert ballot.closed_at is not None
+    closed_at = ballot.closed_at
+    counted = {m for m, at in checked_in if at is not None and at <= closed_at}
     groups: dict[str, list[Voter]] = {choice: [] for choice in CHOICES}
     not_counted = []
-    for vote, mandate in rows:
-        if vote.choice not in groups:
+    for row in rows:
+        if row.choice not in groups:
             continue
-        voter = Voter(mandate.member_name, mandate.political_group, vote.recorded_by_id is not None)
-        if mandate.id in counted:
-            groups[vote.choice].append(voter)
+        voter = Voter(row.member_name, row.political_group, row.recorded_by_id is not None)
+        if row.id in counted:
+            groups[row.choice].append(voter)
         else:
             not_counted.append(voter)
     return VoteList(list(groups.items()), not_counted, recused)
+
+
+def vote_list(session: Session, ballot: CouncilBallot, meeting: Meeting) -> VoteList:
+    assert ballot.id is not None
+    return vote_lists(session, meeting, [ballot])[ballot.id]
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from voting import api, ballot_views, council_views, dashboard, question_views, views
+from voting import (
+    api,
+    ballot_views,
+    council_views,
+    dashboard,
+    feeds,
+    import_views,
+    oparl,
+    oslo,
+    question_views,
+    views,
+)
 
 GET_POST = ["GET", "POST"]
 POST = ["POST"]
@@ -121,4 +132,63 @@ routes: list[BaseRoute] = [
     # Open data (api.py).
     Route("/api/v1/meetings", api.meetings, name="api_meetings"),
     Route("/api/v1/meetings/{meeting_id:int}", api.meeting, name="api_meeting"),
+    Route(
+        "/api/v1/meetings/{meeting_id:int}.jsonld", oslo.meeting_jsonld, name="api_meeting_jsonld"
+    ),
+    # OParl 1.1 (oparl.py): the system, the councils as bodies, and the objects they hold.
+    Route("/api/v1/oparl", oparl.system, name="oparl_system"),
+    Route("/api/v1/oparl/bodies", oparl.bodies, name="oparl_bodies"),
+    Route("/api/v1/oparl/body/{council_id:int}", oparl.body, name="oparl_body"),
+    Route(
+        "/api/v1/oparl/body/{council_id:int}/meetings",
+        oparl.body_meetings,
+        name="oparl_body_meetings",
+    ),
+    Route(
+        "/api/v1/oparl/body/{council_id:int}/people", oparl.body_people, name="oparl_body_people"
+    ),
+    Route(
+        "/api/v1/oparl/body/{council_id:int}/organizations",
+        oparl.body_organizations,
+        name="oparl_body_organizations",
+    ),
+    Route(
+        "/api/v1/oparl/body/{council_id:int}/papers", oparl.body_papers, name="oparl_body_papers"
+    ),
+    Route("/api/v1/oparl/meeting/{meeting_id:int}", oparl.meeting, name="oparl_meeting"),
+    Route("/api/v1/oparl/agendaitem/{item_id:int}", oparl.agenda_item, name="oparl_agenda_item"),
+    Route("/api/v1/oparl/person/{person_id:int}", oparl.person, name="oparl_person"),
+    Route(
+        "/api/v1/oparl/organization/{organization_id:int}",
+        oparl.organization,
+        name="oparl_organization",
+    ),
+    Route("/api/v1/oparl/paper/{item_id:int}", oparl.paper, name="oparl_paper"),
+    # Feeds and exports (feeds.py).
+    Route("/meetings.ics", feeds.meetings_ics, name="meetings_ics"),
+    Route(
+        "/councils/{council_id:int}/meetings.ics",
+        feeds.council_meetings_ics,
+        name="council_meetings_ics",
+    ),
+    Route("/decisions.atom", feeds.decisions_atom, name="decisions_atom"),
+    Route("/decisions.csv", feeds.decisions_csv, name="decisions_csv"),
+    # Importing an agenda from a council information system (import_views.py).
+    Route(
+        "/meetings/{meeting_id:int}/import",
+        import_views.import_form,
+        name="import_agenda",
+    ),
+    Route(
+        "/meetings/{meeting_id:int}/import",
+        import_views.import_preview,
+        methods=POST,
+        name="import_agenda_preview",
+    ),
+    Route(
+        "/meetings/{meeting_id:int}/import/confirm",
+        import_views.import_confirm,
+        methods=POST,
+        name="import_agenda_confirm",
+    ),
 ]

@@ -94,6 +94,9 @@ def server_env(database_url: str, var_dir: Path, base_url: str) -> dict[str, str
         INSPRAAK_BASE_URL=base_url,
         # No internet in tests: maps ask the server itself for tiles (a 404 is fine).
         INSPRAAK_MAP_TILE_URL=f"{base_url}{TILE_PATH}/{{z}}/{{x}}/{{y}}.png",
+        # Every page of every test comes from one address: maps would soon meet the API's
+        # limit (tests/participation/test_api_http.py tests the limit itself).
+        INSPRAAK_API_RATE_LIMIT="0",
     )
     return env
 

@@ -231,6 +231,26 @@ def test_account_page_is_accessible(
     assert_fits(page, viewport["width"])
 
 
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_privacy_data_and_email_pages_are_accessible(
+    new_context: NewContext, live_server: LiveServer, viewport: dict[str, int]
+) -> None:
+    address = f"pia-{viewport['width']}@example.be"
+    create_account(live_server, address, "Pia", PASSWORD)
+    page = new_context(viewport=viewport).new_page()
+    for path, heading in (("/privacy", "Privacy"), ("/api", "Open data")):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_accessible(page)
+        assert_fits(page, viewport["width"])
+    log_in(page, address)
+    for path in ("/me/data", "/me/delete", "/account/notifications"):
+        page.goto(path)
+        expect(page.get_by_role("main").locator("h1")).to_be_visible()
+        assert_accessible(page)
+        assert_fits(page, viewport["width"])
+
+
 @pytest.mark.parametrize("path", ["/", "/login", "/register"])
 def test_pages_load_without_errors(page: Page, path: str) -> None:
     """No script error, no resource refused by the Content-Security-Policy, no missing file."""

@@ -91,6 +91,34 @@ def test_the_map_shows_the_ideas_with_a_place(
     assert not problems, "\n".join(problems)
 
 
+FOREIGN_MAP = """() => {
+    const box = document.createElement("div");
+    box.id = "probe";
+    box.className = "map map--small";
+    box.dataset.tiles = "https://tiles.example.org/{z}/{x}/{y}.png";
+    document.querySelector("main").append(box);
+    window.inspraakMap(box, [51.05, 3.72], 13);
+}"""
+
+
+def test_map_images_from_another_site_wait_for_consent(page: Page, world: World) -> None:
+    page.goto("/ideas/map")
+    wait_for_map(page, "[data-ideas-map]")
+    page.evaluate(FOREIGN_MAP)
+    button = page.locator("#probe button.map-consent")
+    expect(button).to_contain_text("tiles.example.org")
+    expect(page.locator("#probe .leaflet-tile")).to_have_count(0)
+    button.click()
+    expect(button).to_have_count(0)
+    expect(page.locator("#probe .leaflet-tile").first).to_be_attached()
+    # Asked once: the next map in this browser loads its images at once.
+    page.reload()
+    wait_for_map(page, "[data-ideas-map]")
+    page.evaluate(FOREIGN_MAP)
+    expect(page.locator("#probe .leaflet-tile").first).to_be_attached()
+    expect(page.locator("#probe button.map-consent")).to_have_count(0)
+
+
 # --- accessibility and reflow -----------------------------------------------------------------
 
 

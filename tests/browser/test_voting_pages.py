@@ -86,6 +86,18 @@ def open_new_meeting(page: Page, world: VotingWorld) -> None:
     expect(page.locator(NEW_MEETING_FORM)).to_be_visible()
 
 
+def open_import_preview(page: Page, world: VotingWorld) -> None:
+    """The agenda import's preview: one row to add, one named as unreadable."""
+    page.goto(f"/meetings/{world.meeting_id}/import")
+    csv = b"title;public\nNieuwe speeltuin;ja\n;nee\n"
+    page.locator("#field-file").set_input_files(
+        {"name": "agenda.csv", "mimeType": "text/csv", "buffer": csv}
+    )
+    page.locator("main form[enctype='multipart/form-data'] button[type=submit]").click()
+    expect(page.locator("#import-report .import-row")).to_have_count(1)
+    expect(page.locator(".import-problems li")).to_have_count(1)
+
+
 def clerk(world: VotingWorld) -> str:
     return world.clerk
 
@@ -113,6 +125,7 @@ PAGES = [
     pytest.param(clerk, open_councils, id="councils"),
     pytest.param(clerk, open_council, id="council"),
     pytest.param(clerk, open_new_meeting, id="new-meeting"),
+    pytest.param(clerk, open_import_preview, id="import-preview"),
 ]
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 from sqlmodel import col, select
 
+from participation import erasure
 from participation.checks import Refused
 from participation.database import Database
 from participation.models import User
@@ -191,6 +192,24 @@ def test_merging_moves_supporters_and_followers_without_duplicates(
     assert closed.closed_at is not None
     assert not closed.is_open
     assert _notifications(db, dora)[-1].kind == "problem.merged"
+
+
+def test_merging_keeps_the_me_too_of_an_erased_account(
+    db: Database, settings: Settings, clerk: User, resident: User, category: ProblemCategory
+) -> None:
+    target = report(db, settings, resident, category)
+    erin = create_user(db, email="erin@example.be", name="Erin", language="en")
+    duplicate = report(db, settings, resident, category)
+    assert target.id is not None
+    assert duplicate.id is not None
+    with db.write() as session:
+        reporting.do_me_too(session, duplicate.id, erin)
+    with db.write() as session:
+        erasure.do_delete_account(session, erin.id or 0)
+    with db.write() as session:
+        merged = handling.do_merge(session, clerk, duplicate.id, target.id)
+    # The reporter already reported the target; Erin's "me too" outlives her account.
+    assert merged.me_too_count == 1
 
 
 def test_merge_refusals(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from participation.database import Database
 from participation.models import User
 from participation.settings import Settings
@@ -78,3 +80,18 @@ def test_a_bad_cursor_starts_at_the_beginning(db: Database) -> None:
     assert queue.decode_cursor("x.1") is None
     assert queue.decode_cursor("1.2.3") is None
     assert _page(db, department_ids=()).reports == []
+
+
+def test_counts_stop_past_the_cap(
+    db: Database,
+    settings: Settings,
+    resident: User,
+    category: ProblemCategory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(queue, "COUNT_CAP", 2)
+    for _ in range(4):
+        report(db, settings, resident, category)
+    counts = _page(db, department_ids=(category.department_id,)).counts
+    # Three means "more than two": the page shows "2+" rather than counting the backlog.
+    assert counts == {"new": 3, "acknowledged": 0, "in_progress": 0}

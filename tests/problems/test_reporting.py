@@ -13,11 +13,13 @@ from participation.checks import Refused
 from participation.database import Database
 from participation.events import EventBus
 from participation.models import User
+from participation.notifications import Notification
 from participation.ratelimit import RateLimited
 from participation.settings import Settings
-from problems import handling, reporting
+from participation.visibility import Visibility
+from problems import admin, handling, reporting
 from problems.models import MeToo, ProblemCategory, ProblemReport
-from tests.helpers import create_user, mute
+from tests.helpers import HoldAll, create_user, mute
 from tests.problems.reporting_world import CENTER, add_category, report, with_settings
 
 
@@ -42,6 +44,34 @@ def test_published_after_commit(
     bus.subscribe("problem.reported", lambda event: seen.append(event.data["report_id"]))
     stored = report(db, settings, resident, category)
     assert seen == [stored.id]
+
+
+def test_the_department_hears_of_a_new_report_and_a_held_one_waits(
+    db: Database,
+    settings: Settings,
+    clerk: User,
+    resident: User,
+    category: ProblemCategory,
+    hold_all: HoldAll,
+) -> None:
+    worker = create_user(db, email="wout@example.be", name="Wout", language="fr")
+    with db.write() as session:
+        admin.do_add_worker(session, clerk, category.department_id, "wout@example.be")
+    anonymous = with_settings(settings, problems_anonymous=True)
+    stored = report(db, anonymous, None, category)
+    held = report(db, settings, resident, category)
+    with db.read() as session:
+        told = session.exec(select(Notification).where(Notification.user_id == worker.id)).all()
+        assert [(n.kind, n.subject_id, n.link) for n in told] == [
+            ("problem.new", stored.id, f"/problems/{stored.id}"),
+            ("problem.new", held.id, f"/problems/{held.id}"),
+        ]
+        assert "pothole fr" in told[0].text  # the category in the worker's own language
+        stored_held = session.get(ProblemReport, held.id)
+        assert stored_held is not None
+        assert stored_held.visibility == Visibility.held
+    # Only the account's report was screened: an anonymous one has no account to judge.
+    assert [entry[:2] for entry in hold_all.screened] == [("problem", held.id)]
 
 
 def test_who_may_report(db: Database, settings: Settings, category: ProblemCategory) -> None:

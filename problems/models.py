@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from functools import cache
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from participation.database import UTCDateTime, one_of, utcnow
-from participation.i18n import N_, gettext
+from participation.i18n import current_language, pgettext
 from participation.visibility import visibility_column
 
 DESCRIPTION_MAX = 4_000
@@ -42,18 +43,23 @@ STATUS_VALUES = tuple(status.value for status in ProblemStatus)
 OPEN_STATUSES = (ProblemStatus.new, ProblemStatus.acknowledged, ProblemStatus.in_progress)
 CLOSED_STATUSES = (ProblemStatus.fixed, ProblemStatus.not_ours, ProblemStatus.rejected)
 
-_LABELS: dict[str, str] = {
-    ProblemStatus.new: N_("New"),
-    ProblemStatus.acknowledged: N_("Acknowledged"),
-    ProblemStatus.in_progress: N_("Being fixed"),
-    ProblemStatus.fixed: N_("Fixed"),
-    ProblemStatus.not_ours: N_("Referred elsewhere"),
-    ProblemStatus.rejected: N_("Not handled"),
-}
+
+@cache
+def _status_labels(language: str) -> dict[str, str]:
+    """The statuses' names in `language` (the current one), said of a report: in French a
+    report (un signalement) is masculine where an idea is feminine (“Nouveau”, not “Nouvelle”)."""
+    return {
+        ProblemStatus.new: pgettext("problem report", "New"),
+        ProblemStatus.acknowledged: pgettext("problem report", "Acknowledged"),
+        ProblemStatus.in_progress: pgettext("problem report", "Being fixed"),
+        ProblemStatus.fixed: pgettext("problem report", "Fixed"),
+        ProblemStatus.not_ours: pgettext("problem report", "Referred elsewhere"),
+        ProblemStatus.rejected: pgettext("problem report", "Not handled"),
+    }
 
 
 def status_label(status: str) -> str:
-    return gettext(_LABELS[status])
+    return _status_labels(current_language())[status]
 
 
 def _values(kind: type[enum.StrEnum]) -> tuple[str, ...]:

@@ -18,10 +18,8 @@ from participation.visibility import Visibility
 SORTS = ("new", "supported", "discussed", "random")
 PAGE_SIZE = 20
 SEARCH_INDEX = "idea_search"
-# Square degrees (about 1.5 km by 1 km here). A city covers a few hundredths, so a larger box
-# holds more than about 1% of its ideas: then reading newest first finds a page after a few
-# hundred rows, while the place index would read every idea in the box and sort them.
-LARGE_BOX = 0.0002
+# How many of the newest ideas the map reads first, per idea on the page (see `in_box`).
+NEWEST_WINDOW = 50
 
 
 @dataclass(frozen=True)
@@ -190,17 +188,34 @@ def in_box(
     session: Session, bbox: tuple[float, float, float, float] | None, limit: int, before: int | None
 ) -> list[Idea]:
     """Ideas with a place, newest first; inside the box (min lng, min lat, max lng, max lat)
-    when one is given. Without a box, the newest-first index does the work, not the place."""
+    when one is given.
+
+    Two ways to find a box's page, each slow where the other is fast: reading the newest ideas
+    until the page is full (quick when many ideas are in the box, a whole table for an empty
+    one), or the place index (quick for a street, every idea of a busy district read and
+    sorted). So first only the newest `limit * NEWEST_WINDOW` ideas are read, newest first; a
+    full page there is the right page (every idea further on is older). Only a box that holds
+    few of them goes to the place index, which then has few ideas to read. Either way the work
+    has a bound."""
     statement = select(Idea).where(listed(), col(Idea.latitude).is_not(None))
-    if bbox is not None:
-        west, south, east, north = bbox
-        latitude: Any = col(Idea.latitude)
-        if (north - south) * (east - west) > LARGE_BOX:
-            # `+ 0` keeps the planner from choosing the place index.
-            latitude = latitude + 0
-        statement = statement.where(
-            latitude.between(south, north), col(Idea.longitude).between(west, east)
-        )
     if before is not None:
         statement = statement.where(col(Idea.id) < before)
-    return list(session.exec(statement.order_by(col(Idea.id).desc()).limit(limit)))
+    newest_first = col(Idea.id).desc()
+    if bbox is None:
+        return list(session.exec(statement.order_by(newest_first).limit(limit)))
+    west, south, east, north = bbox
+    along = col(Idea.longitude).between(west, east)
+    # The oldest id of the window: a walk down the primary key, hidden ideas counted too.
+    window_end = select(Idea.id).order_by(newest_first).offset(limit * NEWEST_WINDOW).limit(1)
+    if before is not None:
+        window_end = window_end.where(col(Idea.id) < before)
+    oldest = session.exec(window_end).first()
+    # `+ 0` keeps the planner from the place index in this first read.
+    newest = statement.where((col(Idea.latitude) + 0).between(south, north), along)
+    if oldest is not None:
+        newest = newest.where(col(Idea.id) > oldest)
+    found = list(session.exec(newest.order_by(newest_first).limit(limit)))
+    if len(found) == limit or oldest is None:
+        return found
+    by_place = statement.where(col(Idea.latitude).between(south, north), along)
+    return list(session.exec(by_place.order_by(newest_first).limit(limit)))

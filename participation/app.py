@@ -30,6 +30,7 @@ from participation.middleware import (
     SessionCookieMiddleware,
 )
 from participation.ratelimit import RateLimited
+from participation.routing import SegmentRouter
 from participation.scheduler import Scheduler
 from participation.settings import Settings
 from participation.templating import Templates
@@ -66,13 +67,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             scheduler.shutdown()
             db.dispose()
 
+    routes = [
+        *participation_routes.routes,
+        *(route for module in feature_modules("routes") for route in module.routes),
+        Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
+        Mount("/uploads", StaticFiles(directory=uploads, check_dir=False), name="uploads"),
+    ]
     app = Starlette(
-        routes=[
-            *participation_routes.routes,
-            *(route for module in feature_modules("routes") for route in module.routes),
-            Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
-            Mount("/uploads", StaticFiles(directory=uploads, check_dir=False), name="uploads"),
-        ],
         middleware=[
             Middleware(SecurityHeadersMiddleware, settings=settings),
             Middleware(SessionCookieMiddleware, settings=settings),
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         },
         lifespan=lifespan,
     )
+    app.router = SegmentRouter(routes, lifespan=lifespan)
     app.state.settings = settings
     app.state.db = db
     app.state.templates = Templates(settings)

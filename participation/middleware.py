@@ -5,6 +5,7 @@ Each is plain ASGI so that the language context variable reaches the views.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -149,6 +150,10 @@ class BodyLimitMiddleware:
         await response(scope, receive, send)
 
 
+# What a session cookie says: the login token, the anonymous id, the flash messages.
+CookieSession = tuple[str | None, str | None, tuple[tuple[str, str], ...]]
+
+
 class SessionCookieMiddleware:
     """Read the signed session cookie into the request context; write cookies on the way out.
 
@@ -163,24 +168,32 @@ class SessionCookieMiddleware:
         self.max_age = settings.session_days * 24 * 3600
         self.secure = "; Secure" if settings.base_url.startswith("https://") else ""
         self.default_language = settings.default_language
+        # A browser sends the same cookie with request after request: checking its signature
+        # and parsing it once is enough (keyed by the exact string, so a forgery is its own key).
+        self._decode = functools.lru_cache(maxsize=4096)(self._decode_cookie)
+
+    def _decode_cookie(
+        self, raw: str
+    ) -> tuple[str | None, str | None, tuple[tuple[str, str], ...]]:
+        """The login token, the anonymous id and the flash messages a session cookie carries;
+        (None, None, ()) for a forged or damaged one."""
+        try:
+            kind, value, raw_flashes = self.serializer.loads(raw)
+            flashes = tuple((str(c), str(m)) for c, m in raw_flashes)
+        except (BadSignature, TypeError, ValueError):
+            return None, None, ()
+        if not isinstance(value, str) or not value:
+            return None, None, ()
+        return (value if kind == "t" else None), (value if kind == "a" else None), flashes
 
     def _read(self, cookies: dict[str, str]) -> RequestContext:
-        token = anonymous = None
-        flashes: list[tuple[str, str]] = []
         raw = cookies.get(SESSION_COOKIE)
-        if raw:
-            try:
-                kind, value, raw_flashes = self.serializer.loads(raw)
-                flashes = [(str(c), str(m)) for c, m in raw_flashes]
-            except (BadSignature, TypeError, ValueError):
-                kind = value = ""
-            token = value if kind == "t" and isinstance(value, str) and value else None
-            anonymous = value if kind == "a" and isinstance(value, str) and value else None
+        token, anonymous, flashes = self._decode(raw) if raw else (None, None, ())
         context = RequestContext(
             session_token=token, anonymous_id=anonymous or secrets.token_urlsafe(24)
         )
         context.has_cookie = anonymous is not None or token is not None
-        context.flashes_in = flashes
+        context.flashes_in = list(flashes)
         return context
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from starlette.testclient import TestClient
 
-from ideas import actions
+from ideas import actions, queries
 from ideas.forms import AnswerDraft
 from participation.database import Database
 from participation.models import User
@@ -81,6 +81,27 @@ def test_geojson_with_a_bounding_box(client: TestClient, db: Database, resident:
     bad = client.get("/api/v1/ideas.geojson?bbox=1,2,3")
     assert bad.status_code == 400
     assert bad.json()["error"]["code"] == "invalid_bbox"
+
+
+def test_a_box_pages_the_same_whether_its_ideas_are_new_or_old(
+    client: TestClient, db: Database, resident: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The newest ideas are read first, the place index only when they hold too few: a page
+    of two reads the newest two, here outside the box, then finds the old ones by place."""
+    monkeypatch.setattr(queries, "NEWEST_WINDOW", 1)
+    old = [post_idea(db, resident, title=f"Oud {n}", latitude=51.05, longitude=3.72) for n in "12"]
+    newer = [
+        post_idea(db, resident, title=f"Brussel {n}", latitude=50.85, longitude=4.35) for n in "12"
+    ]
+    pages = {}
+    for name, box in (("ghent", "3.6,51.0,3.8,51.1"), ("brussels", "4.3,50.8,4.4,50.9")):
+        first = client.get(f"/api/v1/ideas.geojson?bbox={box}&limit=1").json()
+        second = client.get(first["links"]["next"].removeprefix("http://testserver")).json()
+        pages[name] = [f["id"] for f in first["features"] + second["features"]]
+    assert pages == {
+        "ghent": [old[1].id, old[0].id],
+        "brussels": [newer[1].id, newer[0].id],
+    }
 
 
 def test_a_hidden_or_held_idea_is_absent_from_the_api_not_a_placeholder(

@@ -16,13 +16,13 @@ from starlette.responses import JSONResponse, Response
 
 from participation.features import feature_modules
 from participation.i18n import N_, gettext
+from participation.paging import MAX_ID
 from participation.templating import render
 
 Schema = dict[str, Any]
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
-ID_MAX = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 GEOJSON = "application/geo+json"
 
 # JSON Schema pieces, as OpenAPI 3.1 takes them (2020-12: a null is a type of its own).
@@ -114,7 +114,7 @@ NUMBER_CURSOR = cursor("^[0-9]{1,9}$")  # the id of the last one of the page bef
 
 
 def path_id(name: str, description: str) -> Schema:
-    schema = {"type": "integer", "minimum": 0, "maximum": ID_MAX}
+    schema = {"type": "integer", "minimum": 0, "maximum": MAX_ID}
     return {
         "name": name,
         "in": "path",
@@ -125,7 +125,7 @@ def path_id(name: str, description: str) -> Schema:
 
 
 def id_query(name: str, description: str) -> Schema:
-    return query(name, {"type": "integer", "minimum": 0, "maximum": ID_MAX}, description)
+    return query(name, {"type": "integer", "minimum": 0, "maximum": MAX_ID}, description)
 
 
 def get(

@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import ConsoleMessage, Locator, Page, Response, expect
 
+from participation.email_preferences import unsubscribe_token
 from tests.browser.conftest import (
     DESKTOP,
     PHONE,
@@ -19,6 +20,7 @@ from tests.browser.conftest import (
     create_account_with_cli,
     latest_link,
 )
+from tests.conftest import TEST_SECRET_KEY
 from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -236,7 +238,7 @@ def test_privacy_data_and_email_pages_are_accessible(
     new_context: NewContext, live_server: LiveServer, viewport: dict[str, int]
 ) -> None:
     address = f"pia-{viewport['width']}@example.be"
-    create_account(live_server, address, "Pia", PASSWORD)
+    pia = create_account(live_server, address, "Pia", PASSWORD)
     page = new_context(viewport=viewport).new_page()
     for path, heading in (("/privacy", "Privacy"), ("/api", "Open data")):
         page.goto(path)
@@ -249,6 +251,13 @@ def test_privacy_data_and_email_pages_are_accessible(
         expect(page.get_by_role("main").locator("h1")).to_be_visible()
         assert_accessible(page)
         assert_fits(page, viewport["width"])
+    # The link at the foot of every notification email, and what it answers.
+    page.goto(f"/unsubscribe/{unsubscribe_token(TEST_SECRET_KEY, pia, 'all')}")
+    assert_accessible(page)
+    assert_fits(page, viewport["width"])
+    page.get_by_role("main").locator("form button[type=submit]").click()
+    expect(page.get_by_role("main").locator("h1")).to_be_visible()
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/register"])

@@ -28,6 +28,7 @@ from typing import Any
 from anyio import to_thread
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -35,6 +36,7 @@ from participation import ratelimit
 from participation.database import Database
 from participation.i18n import N_, gettext
 from participation.settings import Settings
+from participation.web import client_address
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +55,6 @@ RATE_LIMITED = N_("Too many requests from your address: wait a little before you
 
 def is_open_data(path: str) -> bool:
     return path.startswith("/api/v1/") or path.endswith(OPEN_DATA_SUFFIXES)
-
-
-def client_address(scope: Scope) -> str:
-    client = scope.get("client")
-    return str(client[0]) if client else "unknown"
 
 
 def body_etag(body: bytes) -> str:
@@ -135,7 +132,7 @@ class OpenDataMiddleware:
     async def _admit(self, scope: Scope) -> int:
         """Count the request; 0 if it may go on, else the seconds until the window ends."""
         assert self.rule is not None
-        address = client_address(scope)
+        address = client_address(HTTPConnection(scope))
         now = time.time()
         until = self.blocked.get(address)
         if until is not None:

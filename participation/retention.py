@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import delete, update
 from sqlmodel import Session, col
 
+from participation import auth
 from participation.database import Database, utcnow
 from participation.models import LoginSession, RateLimitCounter, UsedLink
 from participation.notifications import Notification
@@ -57,7 +58,7 @@ def apply_retention(session: Session, now: dt.datetime, days: int) -> Removed:
             col(RateLimitCounter.window_start) < int(cutoff.timestamp())
         ),
     )
-    sessions = _rows(session, delete(LoginSession).where(col(LoginSession.expires_at) <= now))
+    sessions = auth.purge_expired_sessions(session, now)
     user_agents = _rows(
         session,
         update(LoginSession)

@@ -5,14 +5,14 @@ CSRF token of a reply, and the login of a resident."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
-import secrets
 from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass, field
 from time import perf_counter
 from urllib.parse import urlencode
+
+from tests.server import app_env as served_app_env
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -137,14 +137,7 @@ async def load(
 def app_env(database_url: str, var_dir: str, port: int) -> dict[str, str]:
     """The environment for the app served on `port`, on the database at `database_url`; the
     API's rate limit is off, since every request of a benchmark comes from one address."""
-    return {
-        **os.environ,
-        "INSPRAAK_DATABASE_URL": database_url,
-        "INSPRAAK_VAR_DIR": var_dir,
-        "INSPRAAK_SECRET_KEY": secrets.token_urlsafe(48),
-        "INSPRAAK_BASE_URL": f"http://127.0.0.1:{port}",
-        "INSPRAAK_API_RATE_LIMIT": "0",
-    }
+    return served_app_env(database_url, var_dir, port, INSPRAAK_API_RATE_LIMIT="0")
 
 
 async def fetch(port: int, path: str, headers: dict[str, str] | None = None) -> Reply:

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 from sqlalchemy import bindparam, delete, update
+from sqlalchemy import select as core_select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
@@ -24,6 +25,7 @@ from participation.i18n import gettext
 from participation.models import Role, User, UserRole
 from participation.notifications import do_follow, notify, notify_followers
 from participation.photos import StoredPhoto
+from participation.prepared import Prepared
 from participation.screening import screen_new_content
 from participation.settings import Settings
 from participation.visibility import Visibility
@@ -174,27 +176,29 @@ def _add_support_statement(insert: Any) -> Any:
     )
 
 
-# The statements every support runs, built once per dialect: building them cost more than
-# running them.
+# The statements every support runs, built once per dialect and run on the driver's cursor
+# (see participation/prepared.py): SQLAlchemy's setup cost more than running them.
 _ADD_SUPPORT = {
-    "postgresql": _add_support_statement(pg_insert),
-    "sqlite": _add_support_statement(sqlite_insert),
+    "postgresql": Prepared(_add_support_statement(pg_insert)),
+    "sqlite": Prepared(_add_support_statement(sqlite_insert)),
 }
 _IDEAS = Idea.__table__  # type: ignore[attr-defined]
-_CHANGE_COUNT = (
+_CHANGE_COUNT = Prepared(
     update(_IDEAS)
     .where(_IDEAS.c.id == bindparam("idea_id"))
     .values(support_count=_IDEAS.c.support_count + bindparam("change"))
     .returning(_IDEAS.c.support_count)
 )
-_READ_COUNT = select(_IDEAS.c.support_count).where(_IDEAS.c.id == bindparam("idea_id"))
+_READ_COUNT = Prepared(
+    core_select(_IDEAS.c.support_count).where(_IDEAS.c.id == bindparam("idea_id"))
+)
 
 
 def _insert_ignoring_duplicates(session: Session, idea_id: int, user_id: int) -> bool:
     connection = session.connection()
     statement = _ADD_SUPPORT[connection.dialect.name]
     params = {"idea_id": idea_id, "user_id": user_id, "now": utcnow()}
-    return connection.execute(statement, params).first() is not None
+    return statement.first(connection, params) is not None
 
 
 def do_support(session: Session, idea_id: int, user: User, threshold: int) -> Idea:
@@ -230,7 +234,7 @@ def _add_to_count(session: Session, idea: Idea, change: int) -> None:
     which then shows the count as it is now, other residents' supports included."""
     statement = _CHANGE_COUNT if change else _READ_COUNT
     params = {"idea_id": idea.id, "change": change}
-    count = session.connection().execute(statement, params).scalar_one()
+    count = statement.scalar(session.connection(), params)
     set_committed_value(idea, "support_count", count)
 
 

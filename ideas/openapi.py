@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ideas.models import STATUS_VALUES
+from ideas.queries import SEARCH_SORT_WINDOW
 from participation.i18n import N_
 from participation.openapi import (
     BBOX,
@@ -77,7 +78,8 @@ _FILTERS = [
     query(
         "sort",
         {**enum(["new", "supported", "discussed"]), "default": "new"},
-        "Newest first, most supported first, or most discussed first.",
+        "Newest first, most supported first, or most discussed first. With `q`, an order "
+        f"other than the newest sorts the {SEARCH_SORT_WINDOW:,} newest matches.",
     ),
 ]
 

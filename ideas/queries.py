@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, tuple_
+from sqlalchemy import and_, func, tuple_
 from sqlmodel import Session, col, select
 
 from ideas.models import Idea, IdeaCategory, IdeaPhoto, OfficialAnswer
@@ -20,6 +20,10 @@ PAGE_SIZE = 20
 SEARCH_INDEX = "idea_search"
 # How many of the newest ideas the map reads first, per idea on the page (see `in_box`).
 NEWEST_WINDOW = 50
+# A search in another order than the newest sorts at most this many of its newest matches:
+# sorting every match of a common word would make the page slower as ideas pile up. The page
+# says so when a search has more matches (`IdeaPage.window_reached`).
+SEARCH_SORT_WINDOW = 1000
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,7 @@ class IdeaPage:
     next_cursor: str | None
     authors: dict[int, str] = field(default_factory=dict)
     categories: dict[int, IdeaCategory] = field(default_factory=dict)
+    window_reached: bool = False  # sorted among the SEARCH_SORT_WINDOW newest matches only
 
 
 def listed() -> Any:
@@ -54,10 +59,24 @@ def _base(session: Session, flt: IdeaFilter, *, search: bool = True) -> Any:
         statement = statement.where(Idea.status == flt.status)
     if search:
         dialect = session.get_bind().dialect.name
-        matching = search_index.matching_ids(SEARCH_INDEX, flt.query, dialect)
+        matching = search_index.matching_ids(
+            SEARCH_INDEX, flt.query, dialect, limit=SEARCH_SORT_WINDOW
+        )
         if matching is not None:
             statement = statement.where(col(Idea.id).in_(matching))
     return statement
+
+
+def _window_reached(session: Session, flt: IdeaFilter) -> bool:
+    """Whether the search matches more ideas than a sort other than the newest reads."""
+    dialect = session.get_bind().dialect.name
+    matching = search_index.matching_ids(
+        SEARCH_INDEX, flt.query, dialect, limit=SEARCH_SORT_WINDOW + 1
+    )
+    if matching is None:
+        return False
+    found = session.exec(select(func.count()).select_from(matching.subquery())).one()
+    return found > SEARCH_SORT_WINDOW
 
 
 def _by_count(session: Session, flt: IdeaFilter, limit: int) -> tuple[list[Idea], str | None]:
@@ -145,6 +164,8 @@ def list_ideas(session: Session, flt: IdeaFilter, limit: int = PAGE_SIZE) -> Ide
     else:
         ideas, next_cursor = _newest(session, flt, limit)
     page = IdeaPage(ideas, next_cursor)
+    if flt.sort != "new":
+        page.window_reached = _window_reached(session, flt)
     page.authors = public_names(session, {i.author_id for i in ideas if i.author_id})
     page.categories = {c.id: c for c in session.exec(select(IdeaCategory)) if c.id is not None}
     return page
@@ -156,7 +177,7 @@ def similar_ideas(session: Session, title: str, exclude: int | None = None) -> l
     dialect = session.get_bind().dialect.name
     hits: Counter[int] = Counter()
     for word in words:
-        matching = search_index.matching_ids(SEARCH_INDEX, word, dialect)
+        matching = search_index.matching_ids(SEARCH_INDEX, word, dialect, limit=SEARCH_SORT_WINDOW)
         if matching is None:
             continue
         statement = select(Idea.id).where(col(Idea.id).in_(matching), listed())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Route
 
 from ideas import api, comment_views, feeds, views
+from participation.inline import inline_on_sqlite
 
 GET_POST = ["GET", "POST"]
 POST = ["POST"]
@@ -25,8 +26,18 @@ routes: list[BaseRoute] = [
     Route("/ideas/{idea_id:int}", views.idea_detail, name="idea"),
     Route("/ideas/{idea_id:int}/edit", views.edit_idea, methods=GET_POST, name="edit_idea"),
     Route("/ideas/{idea_id:int}/withdraw", views.withdraw_idea, methods=POST, name="withdraw_idea"),
-    Route("/ideas/{idea_id:int}/support", views.support, methods=POST, name="support_idea"),
-    Route("/ideas/{idea_id:int}/unsupport", views.unsupport, methods=POST, name="unsupport_idea"),
+    Route(
+        "/ideas/{idea_id:int}/support",
+        inline_on_sqlite(views.support),
+        methods=POST,
+        name="support_idea",
+    ),
+    Route(
+        "/ideas/{idea_id:int}/unsupport",
+        inline_on_sqlite(views.unsupport),
+        methods=POST,
+        name="unsupport_idea",
+    ),
     Route("/ideas/{idea_id:int}/follow", views.follow, methods=POST, name="follow_idea"),
     Route("/ideas/{idea_id:int}/unfollow", views.follow, methods=POST, name="unfollow_idea"),
     Route(

@@ -80,6 +80,7 @@ def ideas_list(request: Request) -> Response:
         "filter": flt,
         "category_options": category_options,
         "status_options": [(status, status_label(status)) for status in STATUS_VALUES],
+        "search_window": queries.SEARCH_SORT_WINDOW,
     }
     return render(request, "ideas/list.html", values)
 

@@ -6,7 +6,10 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import bindparam, delete, inspect
+from sqlalchemy import select as core_select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state
 from sqlmodel import Session, col, select
 from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection
@@ -14,6 +17,7 @@ from starlette.requests import HTTPConnection
 from participation.context import request_context
 from participation.database import Database, utcnow
 from participation.models import LoginSession, Role, User, UserRole
+from participation.prepared import Prepared
 
 
 def token_hash(token: str) -> str:
@@ -25,17 +29,31 @@ def database(connection: HTTPConnection) -> Database:
     return db
 
 
-# Built once: every request of a logged-in user runs it, and building it cost more than
-# running it.
-_USER_OF_SESSION = (
-    select(User)
-    .join(LoginSession, col(LoginSession.user_id) == col(User.id))
+# Every request of a logged-in user runs it: compiled once and run on the driver's cursor
+# (see participation/prepared.py), the user built from the row without the ORM's query.
+_USERS = User.__table__  # type: ignore[attr-defined]
+_SESSIONS = LoginSession.__table__  # type: ignore[attr-defined]
+_USER_OF_SESSION = Prepared(
+    core_select(_USERS)
+    .join(_SESSIONS, _SESSIONS.c.user_id == _USERS.c.id)
     .where(
-        LoginSession.token_hash == bindparam("token_hash"),
-        LoginSession.expires_at > bindparam("now"),
-        col(User.banned_at).is_(None),
+        _SESSIONS.c.token_hash == bindparam("token_hash"),
+        _SESSIONS.c.expires_at > bindparam("now"),
+        _USERS.c.banned_at.is_(None),
     )
 )
+
+
+def _user_of_session(session: Session, params: dict[str, object]) -> User | None:
+    """The session's user, detached from `session` as if loaded and expunged: a rollback of
+    the caller's transaction does not expire it, and it can be added to another session."""
+    row = _USER_OF_SESSION.first(session.connection(), params)
+    if row is None:
+        return None
+    user: User = inspect(User).class_manager.new_instance()  # as the ORM's loading does
+    instance_state(user).dict.update(row._asdict())
+    make_transient_to_detached(user)
+    return user
 
 
 def current_user(connection: HTTPConnection, session: Session | None = None) -> User | None:
@@ -52,13 +70,10 @@ def current_user(connection: HTTPConnection, session: Session | None = None) -> 
         return None
     params = {"token_hash": token_hash(token), "now": utcnow()}
     if session is not None:
-        context.user = session.exec(_USER_OF_SESSION, params=params).first()
-        if context.user is not None:
-            # Kept apart from the transaction, so that a rollback does not expire it.
-            session.expunge(context.user)
+        context.user = _user_of_session(session, params)
         return context.user
     with database(connection).read() as reading:
-        context.user = reading.exec(_USER_OF_SESSION, params=params).first()
+        context.user = _user_of_session(reading, params)
     return context.user
 
 

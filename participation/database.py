@@ -2,6 +2,11 @@
 
 SQLite gets WAL, foreign keys and a busy timeout; write transactions start with
 BEGIN IMMEDIATE so that two writers queue on the lock instead of failing half-way.
+
+A short SQLite write may run on the event loop instead of a worker thread (see
+`participation/inline.py`): `Database.writing_inline` hands out this process's write lock only
+when it is free, and a write inside it refuses to wait for another process (`WriterBusy`), so
+the event loop never stands still waiting for a lock.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
@@ -79,6 +85,13 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+BUSY_TIMEOUT_MS = 15_000
+
+
+class WriterBusy(Exception):
+    """Another process holds SQLite's write lock, and this write was asked not to wait."""
+
+
 def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     # The driver's own transaction handling would defeat BEGIN IMMEDIATE.
     dbapi_connection.isolation_level = None
@@ -86,13 +99,25 @@ def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    write = connection.get_execution_options().get("inspraak_write", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    options = connection.get_execution_options()
+    if not options.get("inspraak_write", False):
+        connection.exec_driver_sql("BEGIN")
+    elif not options.get("inspraak_nowait", False):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        driver = connection.connection.driver_connection
+        driver.execute("PRAGMA busy_timeout=0")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError as error:
+            raise WriterBusy() from error
+        finally:
+            driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 class Database:
@@ -103,10 +128,10 @@ class Database:
         self.engine = make_engine(url)
         self.bus = bus or EventBus()
         # SQLite has one writer at a time. Queueing this process's writers on a lock is fairer
-        # and faster than letting each one sleep and retry in SQLite's busy handler.
-        self._write_lock: AbstractContextManager[object] = (
-            threading.Lock() if self.dialect == "sqlite" else nullcontext()
-        )
+        # and faster than letting each one sleep and retry in SQLite's busy handler. Reentrant:
+        # `writing_inline` holds it around a view whose `write` takes it again.
+        self._write_lock = threading.RLock() if self.dialect == "sqlite" else None
+        self._inline = threading.local()
 
     @property
     def dialect(self) -> str:
@@ -119,16 +144,36 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed on success, rolled back on error; events follow commit."""
-        with self._write_lock, Session(self.engine, expire_on_commit=False) as session:
+        """One transaction: committed on success, rolled back on error; events follow commit.
+        Inside `writing_inline`, raises WriterBusy rather than wait for another process."""
+        lock: AbstractContextManager[object] = self._write_lock or nullcontext()
+        nowait = getattr(self._inline, "active", False)
+        with lock, Session(self.engine, expire_on_commit=False) as session:
             attach_bus(session, self.bus)
-            session.connection(execution_options={"inspraak_write": True})
+            options = {"inspraak_write": True, "inspraak_nowait": nowait}
+            session.connection(execution_options=options)
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def writing_inline(self) -> Iterator[bool]:
+        """Whether a short write may run on this thread without waiting: True on SQLite when no
+        other thread of this process is writing. The lock is then held until the block ends,
+        and a `write` in the block raises WriterBusy instead of waiting for another process."""
+        if self._write_lock is None or not self._write_lock.acquire(blocking=False):
+            yield False
+            return
+        was_active = getattr(self._inline, "active", False)
+        self._inline.active = True
+        try:
+            yield True
+        finally:
+            self._inline.active = was_active
+            self._write_lock.release()
 
     def ping(self) -> None:
         with self.engine.connect() as connection:

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col
 
 from participation.models import RateLimitCounter
+from participation.prepared import Prepared
 
 # A counter row does not record its rule's window, so purge_expired can only tell that a
 # window has ended once even the longest one would have; every rule stays within it.
@@ -73,9 +74,9 @@ def _upsert(insert: Any) -> Any:
     )
 
 
-# Built once per dialect: every vote and support counts an attempt, and rebuilding the
-# statement each time cost more than running it.
-_UPSERTS = {"postgresql": _upsert(pg_insert), "sqlite": _upsert(sqlite_insert)}
+# Every vote and support counts an attempt: built once per dialect and run on the driver's
+# cursor (see participation/prepared.py).
+_UPSERTS = {"postgresql": Prepared(_upsert(pg_insert)), "sqlite": Prepared(_upsert(sqlite_insert))}
 
 
 def _count(session: Session, rule: RateLimit, subject: str, now: float) -> int:
@@ -85,7 +86,7 @@ def _count(session: Session, rule: RateLimit, subject: str, now: float) -> int:
     connection = session.connection()
     statement = _UPSERTS[connection.dialect.name]
     params = {"key": f"{rule.name}:{subject}", "start": start}
-    count: int = connection.execute(statement, params).scalar_one()
+    count: int = statement.scalar(connection, params)
     return count
 
 

@@ -6,6 +6,8 @@ as a user meets it: a separate process behind a real socket.
 
 from __future__ import annotations
 
+import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -26,6 +28,19 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def app_env(database_url: str, var_dir: Path | str, port: int, **settings: str) -> dict[str, str]:
+    """The environment of the app served on `port`, its data at `database_url` and `var_dir`,
+    with a fresh secret key and any further INSPRAAK_* `settings`."""
+    return {
+        **os.environ,
+        "INSPRAAK_DATABASE_URL": database_url,
+        "INSPRAAK_VAR_DIR": str(var_dir),
+        "INSPRAAK_SECRET_KEY": secrets.token_urlsafe(48),
+        "INSPRAAK_BASE_URL": f"http://127.0.0.1:{port}",
+        **settings,
+    }
 
 
 def _listening(port: int) -> bool:

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 from typing import Any, Protocol, cast
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import Connection, bindparam, func, insert, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -23,6 +23,7 @@ from participation.database import utcnow
 from participation.events import publish
 from participation.i18n import format_datetime, gettext
 from participation.models import User
+from participation.prepared import Prepared
 from voting import audit, rules, windows
 from voting.item_ballots import locked
 from voting.models import (
@@ -74,13 +75,14 @@ def check_window(ballot: Window, zone: dt.tzinfo) -> None:
     raise Refused(409, message % times)
 
 
-# The statements every vote runs, built once: rebuilding and re-keying them cost more than
-# the database's own work. They run on the session's connection, below the ORM.
+# The statements every vote runs, compiled once and run on the driver's cursor
+# (participation/prepared.py): SQLAlchemy's setup of each execution cost more than the
+# database's own work.
 _BALLOTS = AdvisoryBallot.__table__  # type: ignore[attr-defined]
 _VOTES = AdvisoryVote.__table__  # type: ignore[attr-defined]
 _ITEMS = AgendaItem.__table__  # type: ignore[attr-defined]
 _MEETINGS = Meeting.__table__  # type: ignore[attr-defined]
-_LOCK_FOR_VOTE = (
+_LOCK_FOR_VOTE = Prepared(
     core_select(
         _BALLOTS.c.id,
         _BALLOTS.c.status,
@@ -96,11 +98,18 @@ _LOCK_FOR_VOTE = (
     .where(_BALLOTS.c.item_id == bindparam("item_id"))
     .with_for_update(of=_BALLOTS)
 )
-_FIND_VOTE = select(_VOTES.c.id, _VOTES.c.choice, _VOTES.c.voter_id).where(
-    _VOTES.c.ballot_id == bindparam("ballot_id"), _VOTES.c.voter_key == bindparam("key")
+_FIND_VOTE = Prepared(
+    core_select(_VOTES.c.id, _VOTES.c.choice, _VOTES.c.voter_id).where(
+        _VOTES.c.ballot_id == bindparam("ballot_id"), _VOTES.c.voter_key == bindparam("key")
+    )
 )
-_ADD_VOTE = insert(_VOTES).returning(_VOTES.c.id)
-_CHANGE_VOTE = (
+_ADD_VOTE = Prepared(
+    insert(_VOTES)
+    .values({name: bindparam(name) for name in ("ballot_id", "voter_id", "voter_key", "choice")})
+    .values(cast_at=bindparam("now"))
+    .returning(_VOTES.c.id)
+)
+_CHANGE_VOTE = Prepared(
     update(_VOTES)
     .where(_VOTES.c.id == bindparam("vote_id"))
     .values(
@@ -110,7 +119,7 @@ _CHANGE_VOTE = (
     )
 )
 # The running totals move with the audit chain's head, in one statement.
-_MOVE_TOTALS = (
+_MOVE_TOTALS = Prepared(
     update(_BALLOTS)
     .where(_BALLOTS.c.id == bindparam("ballot_id"))
     .values(
@@ -121,10 +130,10 @@ _MOVE_TOTALS = (
 )
 
 
-def _lock_for_vote(session: Session, item_id: int) -> Any:
+def _lock_for_vote(connection: Connection, item_id: int) -> Any:
     """The item's advisory ballot (a row of `_LOCK_FOR_VOTE`), locked, if the public can see
     the item: one statement."""
-    row = session.connection().execute(_LOCK_FOR_VOTE, {"item_id": item_id}).first()
+    row = _LOCK_FOR_VOTE.first(connection, {"item_id": item_id})
     if row is None or row.closed_session or row.meeting_status == MeetingStatus.planned:
         raise Refused(404, gettext("Residents do not vote on this item."))
     return row
@@ -138,11 +147,11 @@ def do_cast_advisory_vote(
     if choice not in CHOICES:
         raise Refused(400, gettext("Choose yes, no or abstain."))
     check_verified(user)
-    ballot = _lock_for_vote(session, item_id)
-    check_window(cast(Window, ballot), zone)
     connection = session.connection()
+    ballot = _lock_for_vote(connection, item_id)
+    check_window(cast(Window, ballot), zone)
     key = voter_key(secret_key, ballot.id, user)
-    found = connection.execute(_FIND_VOTE, {"ballot_id": ballot.id, "key": key}).first()
+    found = _FIND_VOTE.first(connection, {"ballot_id": ballot.id, "key": key})
     if found is not None and found.choice == choice and found.voter_id == user.id:
         return int(found.id)
     added = dict.fromkeys(CHOICES, 0)
@@ -151,20 +160,20 @@ def do_cast_advisory_vote(
     now = utcnow()
     if found is None:
         row = {"ballot_id": ballot.id, "voter_id": user.id, "voter_key": key, "choice": choice}
-        vote_id = connection.execute(_ADD_VOTE, {**row, "cast_at": now}).scalar_one()
+        vote_id = _ADD_VOTE.scalar(connection, {**row, "now": now})
         kind = "cast"
     else:
         vote_id, kind = found.id, "change"
         if found.choice != choice:
             added[found.choice] -= 1
         values = {"vote_id": vote_id, "new_choice": choice, "new_voter_id": user.id, "now": now}
-        connection.execute(_CHANGE_VOTE, values)
+        _CHANGE_VOTE.run(connection, values)
     seq = ballot.chain_seq + 1
     chain = audit.chain_name("advisory", ballot.id)
     payload = {"vote": vote_id, "choice": choice}
     head = audit.add_link(session, chain, seq, ballot.chain_head or audit.GENESIS, kind, payload)
     totals = {f"add_{name}": change for name, change in added.items()}
-    connection.execute(_MOVE_TOTALS, {"ballot_id": ballot.id, "seq": seq, "head": head, **totals})
+    _MOVE_TOTALS.run(connection, {"ballot_id": ballot.id, "seq": seq, "head": head, **totals})
     publish(session, "advisory_vote.cast", item_id=item_id)
     return int(vote_id)
 

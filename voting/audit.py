@@ -15,11 +15,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from participation.database import utcnow
+from participation.prepared import Prepared
 from voting import audit_replay
 from voting.models import AdvisoryBallot, AuditEntry, CouncilBallot
 
@@ -51,9 +52,11 @@ def link_hash(
     return hashlib.sha256(material.encode()).hexdigest()
 
 
-# Built once: every vote appends a link, and a prebuilt statement skips rebuilding and
-# re-keying it (most of a vote's time went there).
-_ADD_LINK = insert(AuditEntry.__table__)  # type: ignore[attr-defined]
+# Every vote appends a link: compiled once, run on the driver's cursor (see
+# participation/prepared.py).
+_ENTRIES = AuditEntry.__table__  # type: ignore[attr-defined]
+_LINK_FIELDS = ("chain", "seq", "kind", "payload", "created_at", "prev_hash", "hash")
+_ADD_LINK = Prepared(insert(_ENTRIES).values({name: bindparam(name) for name in _LINK_FIELDS}))
 
 
 def add_link(
@@ -65,8 +68,8 @@ def add_link(
     # Stored times keep microseconds on both databases; the hash must see what is stored.
     created_at = utcnow()
     head = link_hash(prev_hash, chain, seq, kind, text, created_at)
-    session.connection().execute(
-        _ADD_LINK,
+    _ADD_LINK.run(
+        session.connection(),
         {
             "chain": chain,
             "seq": seq,

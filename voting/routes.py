@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
+from participation.inline import inline_on_sqlite
 from voting import (
     api,
     ballot_views,
@@ -70,7 +71,7 @@ routes: list[BaseRoute] = [
     Route("/items/{item_id:int}/recusal", ballot_views.recusal, methods=POST, name="recusal"),
     Route(
         "/items/{item_id:int}/advisory-vote",
-        ballot_views.advisory_vote,
+        inline_on_sqlite(ballot_views.advisory_vote),
         methods=POST,
         name="advisory_vote",
     ),

@@ -8,8 +8,6 @@ the view), never by loosening these checks.
 
 from __future__ import annotations
 
-import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +27,7 @@ from participation.database import Database
 from participation.demo import load_demo
 from participation.migrate import upgrade
 from participation.openapi import description
-from tests.server import free_port, served
+from tests.server import app_env, free_port, served
 
 CHECKS = [
     not_a_server_error,
@@ -52,14 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         db.dispose()
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "INSPRAAK_DATABASE_URL": url,
-        "INSPRAAK_VAR_DIR": str(folder),
-        "INSPRAAK_SECRET_KEY": secrets.token_urlsafe(48),
-        "INSPRAAK_BASE_URL": base_url,
-        "INSPRAAK_API_RATE_LIMIT": "0",
-    }
+    env = app_env(url, folder, port, INSPRAAK_API_RATE_LIMIT="0")
     with served("participation.app:create_app", env, port, log_path=folder / "app.log"):
         yield base_url
 

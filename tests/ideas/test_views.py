@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlmodel import select
 
+from ideas import actions, queries
 from ideas.models import Idea, IdeaCategory
 from participation.database import Database, utcnow
 from participation.models import User
@@ -223,6 +225,42 @@ def test_the_list_filters_searches_and_pages(
     assert len(soup(filtered).select(".idea-card")) == 1
     nothing = browser.get("/ideas?q=onbestaandwoord")
     assert select_one(nothing, ".empty")
+
+
+def test_a_search_with_many_matches_is_sorted_among_its_newest_and_says_so(
+    browser: Browser,
+    db: Database,
+    resident: User,
+    neighbour: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(queries, "SEARCH_SORT_WINDOW", 3)
+    posted = [post_idea(db, resident, title=f"Fietspad {number}") for number in range(5)]
+    post_idea(db, resident, title="Zitbank in het park")
+    with db.write() as session:
+        for supporter, idea in [
+            (resident, posted[0]),
+            (neighbour, posted[0]),
+            (neighbour, posted[3]),
+        ]:
+            assert idea.id is not None
+            actions.do_support(session, idea.id, supporter, threshold=100)
+
+    def listed(url: str) -> tuple[list[str], bool]:
+        page = browser.get(url)
+        titles = [a.get_text() for a in soup(page).select(".idea-card__title a")]
+        return titles, soup(page).select_one("p.notice") is not None
+
+    # The three newest matches, most supported first; the oldest (most supported) is not read.
+    assert listed("/ideas?q=fietspad&sort=supported") == (
+        ["Fietspad 3", "Fietspad 4", "Fietspad 2"],
+        True,
+    )
+    newest, noted = listed("/ideas?q=fietspad")
+    assert newest == [f"Fietspad {n}" for n in (4, 3, 2, 1, 0)]
+    assert not noted
+    assert listed("/ideas?q=zitbank&sort=supported") == (["Zitbank in het park"], False)
+    assert listed("/ideas?sort=supported")[0][0] == "Fietspad 0"
 
 
 def test_random_order_is_stable_for_a_visitor_and_complete(

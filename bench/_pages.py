@@ -151,6 +151,11 @@ async def page_cases(
         Case(
             f"4 search, common '{seeded.common_word}'", f"/ideas?q={seeded.common_word}", anonymous
         ),
+        Case(
+            f"4 search, common '{seeded.common_word}', supported",
+            f"/ideas?q={seeded.common_word}&sort=supported",
+            anonymous,
+        ),
         Case(f"4 search, rare '{seeded.rare_word}'", f"/ideas?q={seeded.rare_word}", anonymous),
         Case("5 geojson, limit=100", "/api/v1/ideas.geojson?limit=100", anonymous, json=True),
         Case(
@@ -176,8 +181,9 @@ async def page_cases(
 
 
 def growth_cases(cases: list[Case]) -> list[Case]:
-    """Fresh copies of the cases the growth check repeats: the list, deep pages, the idea."""
-    keep = ("1 ", "2 ", "6 idea, 200 comments")
+    """Fresh copies of the cases the growth check repeats: the list, deep pages, a common
+    word's search, the idea."""
+    keep = ("1 ", "2 ", "4 search, common", "6 idea, 200 comments")
     return [Case(c.name, c.path, c.headers, c.json) for c in cases if c.name.startswith(keep)]
 
 

@@ -180,7 +180,8 @@ SETTINGS: tuple[Setting, ...] = (
         "integer",
         "8",
         "Threads per worker that run requests' database work. More than a few adds no speed on"
-        " SQLite (one writer at a time) and costs it in contention.",
+        " SQLite (one writer at a time) and costs it in contention; there, votes and supports"
+        " skip the thread when no other write is under way.",
         values.positive_int,
     ),
     Setting(

@@ -123,6 +123,10 @@ def _sqlite_begin(connection: Any) -> None:
             driver.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
+class _Inline(threading.local):
+    active = False  # this thread is inside `Database.writing_inline`
+
+
 class Database:
     """The engine plus the two ways to use it: read, or write in one transaction."""
 
@@ -134,7 +138,7 @@ class Database:
         # and faster than letting each one sleep and retry in SQLite's busy handler. Reentrant:
         # `writing_inline` holds it around a view whose `write` takes it again.
         self._write_lock = threading.RLock() if self.dialect == "sqlite" else None
-        self._inline = threading.local()
+        self._inline = _Inline()
 
     @property
     def dialect(self) -> str:
@@ -150,7 +154,7 @@ class Database:
         """One transaction: committed on success, rolled back on error; events follow commit.
         Inside `writing_inline`, raises WriterBusy rather than wait for another process."""
         lock: AbstractContextManager[object] = self._write_lock or nullcontext()
-        nowait = getattr(self._inline, "active", False)
+        nowait = self._inline.active
         with lock, Session(self.engine, expire_on_commit=False) as session:
             attach_bus(session, self.bus)
             options = {"inspraak_write": True, "inspraak_nowait": nowait}
@@ -170,7 +174,7 @@ class Database:
         if self._write_lock is None or not self._write_lock.acquire(blocking=False):
             yield False
             return
-        was_active = getattr(self._inline, "active", False)
+        was_active = self._inline.active
         self._inline.active = True
         try:
             yield True

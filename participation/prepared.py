@@ -69,7 +69,8 @@ class Prepared:
             str(compiled), compiled, positions, tuple(bind_processors), tuple(result_processors)
         )
 
-    def _cursor(self, connection: Connection, params: Mapping[str, Any]) -> Any:
+    def _cursor(self, connection: Connection, params: Mapping[str, Any]) -> tuple[Any, _Compiled]:
+        """The driver's cursor after running the statement, and the statement as compiled."""
         dialect = connection.dialect
         prepared = self._by_dialect.get(dialect.name)
         if prepared is None:
@@ -84,11 +85,10 @@ class Prepared:
         assert driver is not None
         cursor = driver.cursor()
         cursor.execute(prepared.sql, arguments)
-        return cursor
+        return cursor, prepared
 
-    def _row(self, connection: Connection, raw: Any) -> Any:
+    def _row(self, prepared: _Compiled, raw: Any) -> Any:
         assert self.row_type is not None, "the statement returns no rows"
-        prepared = self._by_dialect[connection.dialect.name]
         if prepared.result_processors:
             raw = list(raw)
             for index, process in prepared.result_processors:
@@ -97,17 +97,17 @@ class Prepared:
 
     def run(self, connection: Connection, params: Mapping[str, Any]) -> int:
         """Run a statement that returns no rows; the number of rows it changed."""
-        cursor = self._cursor(connection, params)
+        cursor, _ = self._cursor(connection, params)
         count: int = cursor.rowcount
         cursor.close()
         return count
 
     def first(self, connection: Connection, params: Mapping[str, Any]) -> Any:
         """The first row (its columns as attributes), or None."""
-        cursor = self._cursor(connection, params)
+        cursor, prepared = self._cursor(connection, params)
         raw = cursor.fetchone()
         cursor.close()
-        return None if raw is None else self._row(connection, raw)
+        return None if raw is None else self._row(prepared, raw)
 
     def scalar(self, connection: Connection, params: Mapping[str, Any]) -> Any:
         """The first column of the first row: a statement that must return one."""

@@ -13,25 +13,23 @@ def text(raw: str) -> str:
     return raw.strip()
 
 
-def positive_int(raw: str) -> int:
+def _at_least(raw: str, least: int) -> int:
     try:
         value = int(raw)
     except ValueError:
         raise ValueError(f"must be a whole number, got {raw!r}") from None
-    if value < 1:
-        raise ValueError(f"must be 1 or more, got {value}")
+    if value < least:
+        raise ValueError(f"must be {least} or more, got {value}")
     return value
+
+
+def positive_int(raw: str) -> int:
+    return _at_least(raw, 1)
 
 
 def count(raw: str) -> int:
     """A whole number where 0 switches the feature off."""
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"must be a whole number, got {raw!r}") from None
-    if value < 0:
-        raise ValueError(f"must be 0 or more, got {value}")
-    return value
+    return _at_least(raw, 0)
 
 
 def hour(raw: str) -> int:

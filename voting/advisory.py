@@ -105,8 +105,13 @@ _FIND_VOTE = Prepared(
 )
 _ADD_VOTE = Prepared(
     insert(_VOTES)
-    .values({name: bindparam(name) for name in ("ballot_id", "voter_id", "voter_key", "choice")})
-    .values(cast_at=bindparam("now"))
+    .values(
+        ballot_id=bindparam("ballot_id"),
+        voter_id=bindparam("voter_id"),
+        voter_key=bindparam("voter_key"),
+        choice=bindparam("choice"),
+        cast_at=bindparam("now"),
+    )
     .returning(_VOTES.c.id)
 )
 _CHANGE_VOTE = Prepared(
